@@ -1,0 +1,46 @@
+# Marsad — the two commands: `make demo` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+# Debian packages: fonts for Arabic in reports, pango for PDF, poppler for PDF checks,
+# chromium for browser tests, a Java runtime for Spark.
+DEMO_DEBS := fonts-noto-core fonts-hosny-amiri libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := $(DEMO_DEBS) poppler-utils chromium default-jre-headless
+
+.PHONY: demo test venv venv-dev sysdeps-demo sysdeps-test lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+venv: $(UV)
+	$(UV) sync --frozen --no-dev --quiet
+
+venv-dev: $(UV)
+	$(UV) sync --frozen --all-groups --all-extras --quiet
+
+sysdeps-demo:
+	@scripts/sysdeps.sh $(DEMO_DEBS)
+
+sysdeps-test:
+	@scripts/sysdeps.sh $(TEST_DEBS)
+
+demo: venv sysdeps-demo
+	$(VENV)/bin/marsad demo
+
+test: venv-dev sysdeps-test
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: venv-dev
+	@for b in benchmarks/*.py; do echo "== $$b"; $(VENV)/bin/python $$b; done
+
+clean:
+	rm -rf $(VENV) $(TOOLS) marsad-data .pytest_cache

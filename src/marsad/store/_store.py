@@ -1,0 +1,171 @@
+"""The repository layer: one :class:`Store` object over a SQLAlchemy engine.
+
+The embedded default is a SQLite file (WAL mode); PostgreSQL is chosen by URL. The schema is
+managed by Alembic migrations shipped in the package; :meth:`Store.open` brings a store up to
+date unless told not to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from marsad.errors import StoreError
+from marsad.store import _schema as s
+
+__all__ = ["Store", "utcnow"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+class Store:
+    """A Marsad store at ``url``. Use :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        """Open (and by default create or migrate) the store at ``url``."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StoreError(
+                f"Not a database URL: {url!r}. Use sqlite:///path/to/marsad.db or "
+                "postgresql+psycopg://user@host:5432/dbname.",
+                code="store.bad_url",
+            ) from None
+        kwargs: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        elif parsed.get_backend_name() == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            kwargs["pool_pre_ping"] = True
+        else:
+            raise StoreError(
+                f"Unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL.",
+                code="store.bad_url",
+            )
+        engine = create_engine(parsed, **kwargs)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise StoreError(
+                f"Cannot connect to the store at {parsed.render_as_string(hide_password=True)}: "
+                f"{exc.orig}",
+                code="store.unreachable",
+            ) from None
+        if upgrade:
+            store.upgrade()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- migrations --------------------------------------------------------------------------
+    def _alembic_config(self, conn: Connection) -> Any:
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option(
+            "script_location", str(resources.files("marsad.store").joinpath("migrations"))
+        )
+        cfg.attributes["connection"] = conn
+        return cfg
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Run the Alembic migrations up to ``revision``."""
+        from alembic import command
+
+        with self.engine.begin() as conn:
+            command.upgrade(self._alembic_config(conn), revision)
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+    # -- transactions ------------------------------------------------------------------------
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction: committed on success, rolled back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- small shared queries ----------------------------------------------------------------
+    def ensure_source(self, code: str, name: str, kind: str, conn: Connection | None = None) -> int:
+        """The id of source ``code``, creating it if needed."""
+
+        def run(c: Connection) -> int:
+            found = c.execute(select(s.sources.c.id).where(s.sources.c.code == code)).scalar()
+            if found is not None:
+                return int(found)
+            return int(
+                c.execute(
+                    insert(s.sources).values(code=code, name=name, kind=kind, created_at=utcnow())
+                ).inserted_primary_key[0]
+            )
+
+        if conn is not None:
+            return run(conn)
+        with self.begin() as c:
+            return run(c)
+
+    def count(self, table: str) -> int:
+        t = s.metadata.tables[table]
+        with self.connect() as c:
+            return int(c.execute(select(func.count()).select_from(t)).scalar_one())
+
+    def audit(self, actor: str, action: str, resource: str, detail: dict[str, Any] | None = None) -> None:
+        """Record who read or exported what, and when."""
+        with self.begin() as c:
+            c.execute(
+                insert(s.audit_log).values(
+                    at=utcnow(), actor=actor, action=action, resource=resource, detail=detail
+                )
+            )
