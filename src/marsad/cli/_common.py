@@ -27,8 +27,8 @@ __all__ = [
     "open_store",
 ]
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _help = {s.name: f"{s.help} [env: {s.env}]" for s in SETTINGS}
 

@@ -42,6 +42,51 @@ def db_upgrade(db: DbOption = None, lang: LangOption = None) -> None:
         fail(exc, settings.lang)
 
 
+@db_app.command("info")
+def db_info(db: DbOption = None, lang: LangOption = None) -> None:
+    """Show the store's URL, schema revision and the row count of every table."""
+    from rich.table import Table
+
+    settings = make_settings(db, lang=lang)
+    try:
+        with open_store(settings) as store:
+            table = Table(title=store.engine.url.render_as_string(hide_password=True))
+            table.add_column(t("core.table", settings.lang))
+            table.add_column(t("core.rows", settings.lang), justify="right")
+            for name in store.table_names():
+                if name != "alembic_version":
+                    table.add_row(name, f"{store.count(name):,}")
+            console.print(table)
+            console.print(t("core.revision", settings.lang, revision=store.revision()))
+    except MarsadError as exc:
+        fail(exc, settings.lang)
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="URL of the empty destination database.")],
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Copy the whole store to another database (e.g. PostgreSQL) and verify every table."""
+    from rich.table import Table
+
+    from marsad.store import Store, copy_store
+
+    settings = make_settings(db, lang=lang)
+    try:
+        with open_store(settings) as source, Store.open(to) as target:
+            report = copy_store(source, target)
+    except MarsadError as exc:
+        fail(exc, settings.lang)
+    table = Table(title=t("core.copy_done", settings.lang, rows=f"{report.rows:,}"))
+    for col in ("table", "rows", "checksum"):
+        table.add_column(t(f"core.{col}", settings.lang))
+    for c in report.tables:
+        table.add_row(c.table, f"{c.target_rows:,}", c.target_checksum + (" ✓" if c.ok else " ✗"))
+    console.print(table)
+
+
 @key_app.command("create")
 def key_create(
     data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
