@@ -1,0 +1,46 @@
+"""Multiple-systems estimation of the victims the records miss, and the reporting gap.
+
+``capture_histories`` counts, per stratum, which sources recorded each victim pseudonym;
+``estimate_population`` fits log-linear capture-recapture models to those counts and averages
+them; ``reporting_gap`` sets recorded victims against the survey's weighted prevalence.
+"""
+
+from marsad.estimate._errors import EstimateError
+from marsad.estimate._estimate import (
+    EstimateWarning,
+    PopulationEstimate,
+    PopulationEstimates,
+    estimate_from_counts,
+    estimate_population,
+)
+from marsad.estimate._histories import (
+    BY_DIMENSIONS,
+    CATEGORY_GROUPS,
+    LIST_KINDS,
+    CaptureHistories,
+    OverlapCell,
+    StratumHistories,
+    capture_histories,
+    parse_by,
+)
+from marsad.estimate._loglinear import ModelFit, MSEFit, fit_loglinear
+
+__all__ = [
+    "BY_DIMENSIONS",
+    "CATEGORY_GROUPS",
+    "LIST_KINDS",
+    "CaptureHistories",
+    "EstimateError",
+    "EstimateWarning",
+    "MSEFit",
+    "ModelFit",
+    "OverlapCell",
+    "PopulationEstimate",
+    "PopulationEstimates",
+    "StratumHistories",
+    "capture_histories",
+    "estimate_from_counts",
+    "estimate_population",
+    "fit_loglinear",
+    "parse_by",
+]
