@@ -229,7 +229,8 @@ def _hidden_truth(v: Victims, data: dict[str, SourceData]) -> dict[str, Any]:
         "victims": int(v.n),
         "recorded_by_any": int((k > 0).sum()),
         "recorded_by_two_or_more": int((k >= 2).sum()),
-        "expected_cross_source_links": int(np.maximum(k - 1, 0).sum()),
+        "expected_duplicate_records": int(np.maximum(k - 1, 0).sum()),
+        "expected_pair_links": int((k * (k - 1) // 2).sum()),
         "capture_histories": {"sources_order": list(T.SOURCES), "counts": patterns},
         "strata": strata_totals(v),
         "strata_definition": "category group x gender x minor (under 18) / adult; groups: "

@@ -1,5 +1,8 @@
 """Synthetic population denominators: year × region × analysis age band × sex, 2019-2026.
 
+Columns follow the shipped ``population`` profile (year, region, age_band_scheme, age_band,
+sex, population, synthetic).
+
 Magnitudes follow rounded regional totals of Morocco's 2024 census (about 36.8 million) and
 an age pyramid close to Morocco's; they are **synthetic** (every row says so) and must never
 be published as official figures.
@@ -15,7 +18,7 @@ import numpy as np
 from marsad.synth import _tables as T
 
 YEARS = tuple(range(2019, 2027))
-HEADER = ("annee", "region", "tranche_age", "sexe", "population", "synthetique")
+HEADER = ("year", "region", "age_band_scheme", "age_band", "sex", "population", "synthetic")
 
 
 def band_label(low: int, high: int | None) -> str:
@@ -50,7 +53,9 @@ def write(path: Path, rng: np.random.Generator) -> tuple[int, dict[str, int]]:
             for ri, region in enumerate(T.REGIONS):
                 for bi, band in enumerate(labels):
                     for si, sex in enumerate(("F", "M")):
-                        w.writerow((year, region, band, sex, int(pop[yi, ri, bi, si]), 1))
+                        w.writerow(
+                            (year, region, "analysis", band, sex, int(pop[yi, ri, bi, si]), "true")
+                        )
                         n += 1
     totals = {str(y): int(pop[i].sum()) for i, y in enumerate(YEARS)}
     return n, totals
