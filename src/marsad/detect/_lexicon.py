@@ -1,0 +1,303 @@
+"""Lexicons and patterns as data files, compiled once into fast matchers.
+
+A lexicon file is YAML. Every top-level key except ``language``, ``patterns`` and
+``description`` is a *group* (a taxonomy category such as ``threats``, a signal such as
+``signal.minor``, a context cue such as ``context.news``, a conversation stage such as
+``stage.age_probing``, or ``negation``) mapping weights to lists of terms::
+
+    language: fr
+    threats:
+      0.9: [je vais te tuer, je vais te buter]
+      0.6: [tu vas le regretter]
+    patterns:
+      - {id: fr.threats.age, group: signal.minor, weight: 0.8, regex: "\\bj ai 1[0-7] ans\\b"}
+
+Terms are normalised with :func:`marsad.detect.normalize_term`, so one entry matches every
+spelling that normalises to it (accents, Arabizi digits, elongations, leetspeak...). A term
+ending in ``*`` matches any word that starts with it. Arabic-script terms also match with
+the clitics و ف ب ل ك and ال before them and the pronoun suffixes after them; Latin terms
+with a plural ``s``/``x``/``es`` or a feminine ``e``. Patterns are Python regular
+expressions run on the normalised text (lower case, no accents, Arabizi digits folded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from marsad.detect._normalize import normalize_term
+from marsad.errors import DetectError
+
+__all__ = ["Entry", "Lexicon", "Match", "load_lexicon"]
+
+_RESERVED = {"language", "patterns", "description", "spaces"}
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon term or pattern: its rule id, group, weight, language and file."""
+
+    id: str
+    group: str
+    weight: float
+    language: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon hit on the normalised text: ``[start, end)`` in normalised characters."""
+
+    entry: Entry
+    start: int
+    end: int
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, shaped as a trie (linear-time)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not end:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if end else body
+
+    return build(trie)
+
+
+_PREFIX = r"(?:[وفبلك]?ال|[وفبلك])?"
+_SUFFIX = r"(?:s|x|es|e|ها|هم|هن|كم|كن|ني|نا|ك|ه|ي|ات|ين|ون|و|ا)?"
+_WORD = r"[^\W_]"
+
+
+@dataclass
+class Lexicon:
+    """All entries of one detector, compiled into one trie regex plus the patterns."""
+
+    terms: dict[str, list[Entry]] = field(default_factory=dict)
+    prefixes: dict[str, list[Entry]] = field(default_factory=dict)
+    patterns: list[tuple[Entry, re.Pattern[str]]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    platform_spaces: dict[str, str] = field(default_factory=dict)
+    digest: str = ""
+    _regex: re.Pattern[str] | None = None
+
+    def add_file(self, name: str, raw: str) -> None:
+        """Parse one lexicon file's text; ``name`` is used in error messages and rule ids."""
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise DetectError(
+                f"Lexicon file {name} is not valid YAML: {exc}", code="detect.lexicon"
+            ) from None
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            raise DetectError(
+                f"Lexicon file {name} must hold a mapping (language, groups of terms).",
+                code="detect.lexicon",
+            )
+        lang = str(data.get("language") or "any")
+        spaces = data.get("spaces") or {}
+        if not isinstance(spaces, dict):
+            raise DetectError(
+                f"Lexicon file {name}: 'spaces' must map platform -> space.", code="detect.lexicon"
+            )
+        self.platform_spaces.update({str(k): str(v) for k, v in spaces.items()})
+        stem = Path(name).stem
+        for group, tiers in data.items():
+            if group in _RESERVED:
+                continue
+            if not isinstance(tiers, dict):
+                raise DetectError(
+                    f"Lexicon file {name}, group {group!r}: expected a mapping weight -> list "
+                    f"of terms, got {type(tiers).__name__}.",
+                    code="detect.lexicon",
+                )
+            for weight, terms in tiers.items():
+                w = _weight(weight, name, group)
+                if not isinstance(terms, list):
+                    raise DetectError(
+                        f"Lexicon file {name}, group {group!r}, weight {weight}: expected a "
+                        "list of terms.",
+                        code="detect.lexicon",
+                    )
+                for term in terms:
+                    self._add_term(str(term), group, w, lang, name, stem)
+        for i, p in enumerate(data.get("patterns") or []):
+            where = f"Lexicon file {name}, pattern {i + 1}"
+            if not isinstance(p, dict) or not {"id", "group", "regex"} <= set(p):
+                raise DetectError(
+                    f"{where}: needs id, group, regex (and weight).", code="detect.lexicon"
+                )
+            try:
+                rx = re.compile(str(p["regex"]))
+            except re.error as exc:
+                raise DetectError(
+                    f"{where} ({p['id']}): bad regular expression: {exc}", code="detect.lexicon"
+                ) from None
+            entry = Entry(
+                str(p["id"]),
+                str(p["group"]),
+                _weight(p.get("weight", 0.8), name, p["group"]),
+                lang,
+                name,
+            )
+            self.patterns.append((entry, rx))
+        self.files.append(name)
+        self._regex = None
+
+    def _add_term(
+        self, term: str, group: str, weight: float, lang: str, name: str, stem: str
+    ) -> None:
+        prefix = term.endswith("*")
+        norm = normalize_term(term.rstrip("*"))
+        if not norm:
+            return
+        entry = Entry(f"{lang}.{group}:{norm}{'*' if prefix else ''}", group, weight, lang, name)
+        target = self.prefixes if prefix else self.terms
+        target.setdefault(norm, []).append(entry)
+
+    def compile(self) -> re.Pattern[str]:
+        """The one regular expression over all terms (built once, then cached)."""
+        if self._regex is None:
+            exact = _trie_regex(self.terms) or r"(?!x)x"
+            pref = _trie_regex(self.prefixes) or r"(?!x)x"
+            self._regex = re.compile(
+                rf"(?<!{_WORD}){_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})"
+            )
+            h = hashlib.sha256()
+            for k in sorted(self.terms):
+                h.update(repr((k, [(e.group, e.weight) for e in self.terms[k]])).encode())
+            for k in sorted(self.prefixes):
+                h.update(repr((k, [(e.group, e.weight) for e in self.prefixes[k]])).encode())
+            for e, rx in self.patterns:
+                h.update(repr((e.id, e.group, e.weight, rx.pattern)).encode())
+            self.digest = h.hexdigest()[:12]
+        return self._regex
+
+    def matches(self, text: str) -> Iterator[Match]:
+        """Every hit in the normalised ``text``: terms (longest first), then patterns."""
+        rx = self.compile()
+        for m in rx.finditer(text):
+            if m.group(1) is not None:
+                entries = self.terms[m.group(1)]
+            else:
+                entries = self.prefixes[m.group(2)]
+            for e in entries:
+                yield Match(e, m.start(), m.end())
+        for e, prx in self.patterns:
+            for m in prx.finditer(text):
+                if m.end() > m.start():
+                    yield Match(e, m.start(), m.end())
+
+    @property
+    def groups(self) -> set[str]:
+        out = {e.group for es in self.terms.values() for e in es}
+        out |= {e.group for es in self.prefixes.values() for e in es}
+        return out | {e.group for e, _ in self.patterns}
+
+
+def _weight(value: Any, name: str, group: Any) -> float:
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        raise DetectError(
+            f"Lexicon file {name}, group {group!r}: weight {value!r} is not a number from 0 to 1.",
+            code="detect.lexicon",
+        ) from None
+    if not 0.0 <= w <= 1.0:
+        raise DetectError(
+            f"Lexicon file {name}, group {group!r}: weight {w} must be from 0 to 1.",
+            code="detect.lexicon",
+        )
+    return w
+
+
+def _shipped_files() -> list[tuple[str, str]]:
+    root = resources.files("marsad.detect").joinpath("lexicons")
+    out: list[tuple[str, str]] = []
+    for lang_dir in sorted(root.iterdir(), key=lambda p: p.name):
+        if not lang_dir.is_dir():
+            continue
+        for f in sorted(lang_dir.iterdir(), key=lambda p: p.name):
+            if f.name.endswith((".yaml", ".yml")):
+                out.append((f"{lang_dir.name}/{f.name}", f.read_text(encoding="utf-8")))
+    return out
+
+
+@cache
+def _shipped_lexicon() -> Lexicon:
+    lex = Lexicon()
+    for name, raw in _shipped_files():
+        lex.add_file(name, raw)
+    lex.compile()
+    return lex
+
+
+def load_lexicon(
+    extra: str | Path | Sequence[str | Path] | None = None, *, shipped: bool = True
+) -> Lexicon:
+    """The shipped lexicons plus every ``*.yaml`` file under the ``extra`` directories/files.
+
+    Without ``extra``, the shipped lexicon is compiled once per process and shared (treat it
+    as read-only)."""
+    if extra is None and shipped:
+        return _shipped_lexicon()
+    lex = Lexicon()
+    if shipped:
+        for name, raw in _shipped_files():
+            lex.add_file(name, raw)
+    paths: list[Path] = []
+    if extra is not None:
+        items = [extra] if isinstance(extra, str | Path) else list(extra)
+        for item in items:
+            p = Path(item)
+            if p.is_dir():
+                paths.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml")))
+            elif p.is_file():
+                paths.append(p)
+            else:
+                raise DetectError(
+                    f"Lexicon path {p} does not exist; give a directory of .yaml lexicon files.",
+                    code="detect.lexicon_path",
+                    path=str(p),
+                )
+    for p in paths:
+        try:
+            raw = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise DetectError(
+                f"Lexicon file {p} is not UTF-8 text.", code="detect.lexicon"
+            ) from None
+        lex.add_file(str(p), raw)
+    lex.compile()
+    return lex
+
+
+def group_index(matches: Iterable[Match]) -> dict[str, list[Match]]:
+    """Matches grouped by their group name."""
+    out: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        out[m.entry.group].append(m)
+    return out

@@ -1,0 +1,296 @@
+"""Normalisation for French, Arabic (MSA), Darija (Arabic script and Arabizi) and English,
+with a map from every normalised character back to the original text.
+
+The steps, in order (each keeps, for every output character, the ``[start, end)`` span of the
+original characters it came from):
+
+1. per character: Unicode NFKC, lower case, Latin accents and Arabic diacritics (harakat,
+   shadda, superscript alef) removed, tatweel and invisible format characters removed,
+   Arabic letter variants folded (alef/hamza forms → ا, ta marbuta ة → ه, alef maqsura ى → ي,
+   ؤ → و, ئ → ي, Persian kaf/yeh → ك/ي); emoji are kept unchanged as signals;
+2. words mixing letters with digits or symbols: leetspeak (``p3d0`` → ``pedo``, ``$alope``)
+   when the word holds 0, 1, 4, @, $ or €; otherwise Arabizi digits (2, 3 → a; 5 → kh;
+   7 → h; 8 → gh; 9 → q; 6 → t);
+3. obfuscation: letters separated by spaces or dots (``s.a.l.o.p.e``, ``s a l o p e``: four or
+   more single letters) are joined, and symbols inside a word (``sa-l*ope``) are removed;
+4. elongations: a run of the same letter collapses to one (``noooon`` → ``non``,
+   ``ممممم`` → ``م``, ``hhhhh`` → ``h``);
+5. Latin spellings of Darija and French: ``sh`` → ``ch``, ``ou`` → ``u``;
+6. runs of white space → one space.
+
+Lexicon entries go through the same function, so a lexicon term matches every spelling that
+normalises to the same string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = ["Normalized", "normalize", "normalize_term", "normalize_text"]
+
+_ARABIC_FOLD = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ک": "ك",
+    "ڭ": "گ",
+    "ڨ": "ق",
+    "ڤ": "ف",
+    "ء": "",
+    "ـ": "",  # tatweel
+}
+_EXTRA_DELETE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _ARABIC_FOLD:
+        return _ARABIC_FOLD[ch]
+    if ch in _EXTRA_DELETE:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat in ("Mn", "Me", "Cf"):
+        return ""
+    if cat == "So" or cat == "Sk":  # emoji and symbols kept as they are
+        return ch
+    out = unicodedata.normalize("NFKC", ch).lower()
+    out = unicodedata.normalize("NFD", out)
+    out = "".join(
+        _ARABIC_FOLD.get(c, c) for c in out if unicodedata.category(c) not in ("Mn", "Me", "Cf")
+    )
+    return unicodedata.normalize("NFC", out)
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table computed on demand and cached."""
+
+    def __missing__(self, key: int) -> str:
+        value = _fold_char(chr(key))
+        self[key] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
+@cache
+def _special_re() -> re.Pattern[str]:
+    """Characters whose fold is not exactly one character (deleted or expanded)."""
+    ranges: list[str] = []
+    start = None
+    prev = -2
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        special = len(_TABLE[cp]) != 1
+        if special:
+            if start is None or cp != prev + 1:
+                if start is not None:
+                    ranges.append(_range(start, prev))
+                start = cp
+            prev = cp
+    if start is not None:
+        ranges.append(_range(start, prev))
+    ranges.append(r"\U000e0000-\U000e007f\U000e0100-\U000e01ef\U0001d400-\U0001d7ff")
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def _range(a: int, b: int) -> str:
+    return re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised text with, for every character, its ``[start, end)`` span in the original."""
+
+    original: str
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that produced ``text[start:end]`` (``end > start``)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+_Piece = tuple[str, int, int]  # replacement text, source start, source end (relative to match)
+
+
+def _apply(
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], list[_Piece] | None],
+) -> tuple[str, list[int], list[int]]:
+    out: list[str] = []
+    s: list[int] = []
+    e: list[int] = []
+    pos = 0
+    changed = False
+    for m in pattern.finditer(text):
+        pieces = repl(m)
+        if pieces is None:
+            continue
+        changed = True
+        a = m.start()
+        out.append(text[pos:a])
+        s.extend(starts[pos:a])
+        e.extend(ends[pos:a])
+        for piece, ra, rb in pieces:
+            if not piece:
+                continue
+            out.append(piece)
+            src_s = starts[a + ra]
+            src_e = ends[a + rb - 1]
+            s.extend([src_s] * len(piece))
+            e.extend([src_e] * len(piece))
+        pos = m.end()
+    if not changed:
+        return text, starts, ends
+    out.append(text[pos:])
+    s.extend(starts[pos:])
+    e.extend(ends[pos:])
+    return "".join(out), s, e
+
+
+# Step 2: words mixing letters and digits/symbols.
+_MIXED_HINT = re.compile(r"[^\W\d_][\d@$€]|[\d@$€][^\W\d_]")
+_MIXED = re.compile(r"(?:[^\W_]|[@$€|!])+")
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "@": "a",
+    "$": "s",
+    "€": "e",
+    "|": "l",
+    "!": "i",
+}
+_ARABIZI = {"2": "a", "3": "a", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"}
+_LEET_TRIGGERS = frozenset("014@$€")
+
+
+def _mixed(m: re.Match[str]) -> list[_Piece] | None:
+    word = m.group()
+    if _MIXED_HINT.search(word) is None:
+        return None
+    table = _LEET if _LEET_TRIGGERS.intersection(word) else _ARABIZI
+    pieces: list[_Piece] = []
+    for i, c in enumerate(word):
+        pieces.append((table.get(c, c), i, i + 1))
+    return pieces
+
+
+# Step 3: obfuscation.
+_SPACED = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-_*·,/]{1,2}){3,}[^\W\d_](?![^\W_])")
+_INNER_SYMBOL = re.compile(r"(?<=[^\W\d_])[.\-_*·'’`^~+]+(?=[^\W\d_])")
+
+
+def _spaced(m: re.Match[str]) -> list[_Piece]:
+    return [(c, i, i + 1) for i, c in enumerate(m.group()) if c.isalpha()]
+
+
+def _delete(_m: re.Match[str]) -> list[_Piece]:
+    return []
+
+
+# Step 4: elongation.
+_RUN = re.compile(r"([^\W\d_])\1+")
+
+
+def _squeeze(m: re.Match[str]) -> list[_Piece]:
+    return [(m.group(1), 0, len(m.group()))]
+
+
+# Step 5: Latin spellings.
+_DIGRAPH = re.compile(r"sh|ou")
+_DIGRAPHS = {"sh": "ch", "ou": "u"}
+
+
+def _digraph(m: re.Match[str]) -> list[_Piece]:
+    return [(_DIGRAPHS[m.group()], 0, 2)]
+
+
+_SPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _space(m: re.Match[str]) -> list[_Piece] | None:
+    if m.group() == " ":
+        return None
+    return [(" ", 0, len(m.group()))]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching; see the module docstring for the steps."""
+    n = len(text)
+    if _special_re().search(text) is None:
+        folded = text.translate(_TABLE)
+        starts: list[int] = list(range(n))
+        ends: list[int] = list(range(1, n + 1))
+    else:
+        parts: list[str] = []
+        starts = []
+        ends = []
+        for i, ch in enumerate(text):
+            f = _TABLE[ord(ch)]
+            if f:
+                parts.append(f)
+                starts.extend([i] * len(f))
+                ends.extend([i + 1] * len(f))
+        folded = "".join(parts)
+    t = folded
+    if _MIXED_HINT.search(t):
+        t, starts, ends = _apply(t, starts, ends, _MIXED, _mixed)
+    t, starts, ends = _apply(t, starts, ends, _SPACED, _spaced)
+    t, starts, ends = _apply(t, starts, ends, _INNER_SYMBOL, _delete)
+    t, starts, ends = _apply(t, starts, ends, _RUN, _squeeze)
+    t, starts, ends = _apply(t, starts, ends, _DIGRAPH, _digraph)
+    t, starts, ends = _apply(t, starts, ends, _SPACE, _space)
+    return Normalized(original=text, text=t, starts=starts, ends=ends)
+
+
+def normalize_text(text: str) -> str:
+    """The normalised text alone, without the offset map (fast path; same result as
+    ``normalize(text).text``)."""
+    if _special_re().search(text) is None:
+        t = text.translate(_TABLE)
+    else:
+        t = "".join(_TABLE[ord(ch)] for ch in text)
+    if _MIXED_HINT.search(t):
+        t = _MIXED.sub(_mixed_text, t)
+    t = _SPACED.sub(_spaced_text, t)
+    t = _INNER_SYMBOL.sub("", t)
+    t = _RUN.sub(r"\1", t)
+    t = t.replace("sh", "ch").replace("ou", "u")
+    return _SPACE.sub(" ", t)
+
+
+def _mixed_text(m: re.Match[str]) -> str:
+    pieces = _mixed(m)
+    return m.group() if pieces is None else "".join(p for p, _, _ in pieces)
+
+
+def _spaced_text(m: re.Match[str]) -> str:
+    return "".join(c for c in m.group() if c.isalpha())
+
+
+def normalize_term(term: str) -> str:
+    """The normalised form of a lexicon term (same steps as the texts)."""
+    return normalize(term).text.strip()
