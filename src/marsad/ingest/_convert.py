@@ -1,0 +1,665 @@
+"""Row-level validation: one compiled plan per (profile, file) turns raw rows into records.
+
+Every problem becomes a :class:`RowIssue` whose message names the file, the row, the column and
+the reason, e.g. ``Column 'age' in row 14 of hotline.csv must be a whole number from 0 to 120;
+got '1O'.`` Values of identifier and free-text columns are never quoted in messages, and quoted
+values are scrubbed, so messages can be stored and shown safely.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from marsad.ingest._profile import FieldSpec, Profile, allowed_codes, norm_key
+from marsad.ingest._pseudonym import DIGITS, Pseudonymiser
+from marsad.ingest._readers import RowReader, _BadLine
+from marsad.ingest._scrub import Scrubber
+from marsad.ingest._targets import TARGETS
+from marsad.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["RowIssue", "RowPlan"]
+
+_TRUE = {"1", "true", "yes", "y", "oui", "o", "vrai", "x", "نعم", "اه", "ah", "iyeh", "wah"}
+_FALSE = {"0", "false", "no", "n", "non", "faux", "لا", "la", "lla"}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "−": "-"})
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One validation error of one row: the column, a stable code and the full message."""
+
+    column: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "code": self.code, "message": self.message}
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, reason: str, show_value: bool = True) -> None:
+        self.code = code
+        self.reason = reason
+        self.show_value = show_value
+
+
+Converter = Callable[[Any], Any]
+
+
+class RowPlan:
+    """A profile compiled against one file's header: converts raw rows into target records.
+
+    Parameters
+    ----------
+    profile, reader
+        The validated profile and the opened file (its header resolves column positions;
+        a column the profile names but the file lacks is an :class:`IngestError` here, before
+        any row is converted).
+    pseudonymise
+        The keyed :class:`Pseudonymiser`.
+    file_name
+        The name used in messages.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        reader: RowReader,
+        pseudonymise: Pseudonymiser,
+        file_name: str,
+        *,
+        today: date | None = None,
+    ) -> None:
+        self.profile = profile
+        self.file = file_name
+        self.tax: Taxonomy = load_taxonomy()
+        self.target = TARGETS[profile.target]
+        self.pseudo = pseudonymise
+        self.scrubber = Scrubber()
+        self.today = today or date.today()
+        self.na = {norm_key(v) for v in profile.na_values}
+        self.analysis = self.tax.scheme("analysis")
+        pname = profile.file_name
+
+        def idx(column: str, why: str) -> int:
+            return reader.index(column, pname, file_name, why)
+
+        self.record_idx = (
+            idx(profile.record_id.column, "record_id") if profile.record_id is not None else None
+        )
+        self.name_idx = [idx(c, "scrub_names_from") for c in profile.scrub_names_from]
+        self.fields: list[tuple[str, str, int, Converter, bool]] = []
+        self.texts: list[tuple[str, str, int, bool]] = []  # name, column, index, required
+        self.answers: tuple[str, list[tuple[str, int]]] | None = None
+        self.constants: dict[str, Any] = {}
+        for name, spec in profile.fields.items():
+            ftype = profile.field_type(name)
+            required = spec.required or profile.rule(name).required
+            if ftype == "answers":
+                self.answers = (name, [(c, idx(c, f"fields.{name}.columns")) for c in spec.columns])
+                continue
+            if spec.column is None:
+                self.constants[name] = self._constant(name, spec, ftype)
+                continue
+            if spec.optional and not reader.has(spec.column):
+                continue
+            i = idx(spec.column, f"fields.{name}")
+            if ftype == "text":
+                self.texts.append((name, spec.column, i, required))
+                continue
+            self.fields.append((name, spec.column, i, self._converter(name, spec, ftype), required))
+        self.defaults = {k: self._default(k, v) for k, v in profile.defaults.items()}
+        self.columns = [c.name for c in self.target.table.columns if c.name != "id"]
+        self.template = dict.fromkeys(self.columns)
+        # how each stored raw column is made safe for the quarantine table
+        self.raw_plan: list[tuple[str, int, str]] = []
+        names = set(profile.scrub_names_from)
+        for col in profile.columns:
+            if col in names or not reader.has(col):
+                continue
+            how = "scrub"
+            if profile.record_id is not None and col == profile.record_id.column:
+                how = "pseudo:id"
+            for spec in profile.fields.values():
+                if spec.column == col and spec.kind is not None:
+                    how = f"pseudo:{spec.kind}"
+            self.raw_plan.append((col, idx(col, "profile"), how))
+
+    # -- converters ----------------------------------------------------------------------------
+    def _constant(self, name: str, spec: FieldSpec, ftype: str) -> Any:
+        value = spec.value
+        if ftype == "date":
+            return date.fromisoformat(str(value)), "day"
+        if ftype == "age_band":
+            return str(value)
+        return value
+
+    def _default(self, name: str, value: Any) -> Any:
+        if self.profile.field_type(name) == "date":
+            return date.fromisoformat(str(value)), "day"
+        return value
+
+    def _converter(self, name: str, spec: FieldSpec, ftype: str) -> Converter:
+        rule = self.profile.rule(name)
+        if ftype == "int":
+            return _int_conv(
+                spec.min if spec.min is not None else rule.min,
+                spec.max if spec.max is not None else rule.max,
+            )
+        if ftype == "float":
+            return _float_conv(
+                spec.min if spec.min is not None else rule.min,
+                spec.max if spec.max is not None else rule.max,
+            )
+        if ftype == "date":
+            return _date_conv(spec.formats, self.today)
+        if ftype == "datetime":
+            return _datetime_conv(spec.formats, self.today)
+        if ftype == "bool":
+            return _bool_conv(spec.map or {})
+        if ftype == "pseudonym":
+            kind = spec.kind or "id"
+            pseudo = self.pseudo
+
+            def pseudonym(raw: Any) -> str:
+                return pseudo(kind, _text(raw))
+
+            return pseudonym
+        if ftype == "age_band":
+            if spec.scheme is None:  # population: the scheme is in its own column
+                return _band_conv([], spec.map or {}, None)
+            scheme = self.tax.scheme(spec.scheme)
+            return _band_conv([b.label for b in scheme.bands], spec.map or {}, scheme.id)
+        if ftype == "code":
+            allowed = allowed_codes(self.profile, name, self.tax)
+            return _code_conv(allowed, spec.map or {}, self.profile.dimension_of(name))
+        # str
+        length = getattr(self.target.table.c[name].type, "length", None)
+        return _str_conv(spec.map or {}, length, self.scrubber if spec.scrub else None)
+
+    # -- one row ---------------------------------------------------------------------------------
+    def issue(
+        self, n: int, column: str | None, code: str, reason: str, raw: Any = None, show: bool = True
+    ) -> RowIssue:
+        if column is None:
+            return RowIssue(None, code, f"Row {n} of {self.file} {reason}.")
+        msg = f"Column '{column}' in row {n} of {self.file} {reason}"
+        if show and raw is not None:
+            shown = self.scrubber(_text(raw))
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            msg += f"; got '{shown}'"
+        return RowIssue(column, code, msg + ".")
+
+    def convert(self, n: int, values: list[Any]) -> tuple[dict[str, Any] | None, list[RowIssue]]:
+        """The record of row ``n`` and its issues (the record is None when there are any)."""
+        if values and isinstance(values[0], _BadLine):
+            text = str(values[0])
+            return None, [RowIssue(None, "ingest.bad_line", text[:1].upper() + text[1:] + ".")]
+        width = len(values)
+        issues: list[RowIssue] = []
+        out: dict[str, Any] = {}
+        na = self.na
+        for name, column, i, conv, required in self.fields:
+            raw = values[i] if i < width else ""
+            if _is_na(raw, na):
+                if required:
+                    issues.append(self.issue(n, column, "ingest.required", "is required but empty"))
+                continue
+            try:
+                out[name] = conv(raw)
+            except _Bad as bad:
+                issues.append(self.issue(n, column, bad.code, bad.reason, raw, bad.show_value))
+        names = [_text(values[i]) for i in self.name_idx if i < width and values[i] != ""]
+        for name, column, i, required in self.texts:
+            raw = values[i] if i < width else ""
+            if _is_na(raw, na):
+                if required:
+                    issues.append(self.issue(n, column, "ingest.required", "is required but empty"))
+                continue
+            out[name] = self.scrubber(_text(raw), names)
+        if self.answers is not None:
+            aname, cols = self.answers
+            out[aname] = {
+                c: self.scrubber(_text(values[i]), names)
+                for c, i in cols
+                if i < width and not _is_na(values[i], na)
+            }
+        if self.record_idx is not None:
+            raw = values[self.record_idx] if self.record_idx < width else ""
+            if _is_na(raw, na):
+                col = self.profile.record_id.column  # type: ignore[union-attr]
+                issues.append(
+                    self.issue(n, col, "ingest.required", "is required (the record id) but empty")
+                )
+            else:
+                out["record_key"] = self.pseudo.record_key(self.profile.source.code, _text(raw))
+        for k, v in self.constants.items():
+            out.setdefault(k, v)
+        for k, v in self.defaults.items():
+            if out.get(k) is None:
+                out[k] = v
+        if not issues:
+            derive = getattr(self, "_derive_" + self.profile.target)
+            derive(n, out, issues)
+        if issues:
+            return None, issues
+        rec = dict(self.template)
+        rec.update(out)
+        rec["source_row"] = n
+        return rec, issues
+
+    def safe_raw(self, values: list[Any]) -> dict[str, Any]:
+        """The row as read, for the quarantine table: identifiers pseudonymised, text scrubbed,
+        name columns dropped, columns the profile does not name never kept."""
+        if values and isinstance(values[0], _BadLine):
+            return {"_unreadable": True}
+        width = len(values)
+        names = [_text(values[i]) for i in self.name_idx if i < width and values[i] != ""]
+        out: dict[str, Any] = {}
+        for col, i, how in self.raw_plan:
+            raw = values[i] if i < width else ""
+            if raw == "" or raw is None:
+                out[col] = ""
+            elif how.startswith("pseudo:"):
+                out[col] = "pseudonym:" + self.pseudo(how[7:], _text(raw))
+            else:
+                out[col] = self.scrubber(_text(raw), names)
+        return out
+
+    # -- derived fields per target ----------------------------------------------------------------
+    def _col(self, name: str) -> str:
+        spec = self.profile.fields.get(name)
+        return spec.column if spec is not None and spec.column else name
+
+    def _ages(self, n: int, out: dict[str, Any], issues: list[RowIssue], age_field: str) -> None:
+        age = out.get(age_field)
+        band = out.get("age_band")
+        spec = self.profile.fields.get("age_band")
+        scheme_id = spec.scheme if spec is not None else None
+        if age is not None:
+            if band is not None and scheme_id is not None:
+                b = self.tax.scheme(scheme_id).band(band)
+                if not b.contains(age):
+                    issues.append(
+                        self.issue(
+                            n,
+                            self._col(age_field),
+                            "ingest.age_band_mismatch",
+                            f"says {age} but column '{self._col('age_band')}' gives the band {band}",
+                        )
+                    )
+                    return
+            out["age_band"] = self.analysis.band_of(age)
+            out["age_band_scheme"] = "analysis"
+            out["minor"] = age < 18
+            out["age_unknown"] = False
+        elif band is not None and scheme_id is not None:
+            out["age_band_scheme"] = scheme_id
+            out["minor"] = self.tax.scheme(scheme_id).band(band).is_minor
+            out["age_unknown"] = False
+        else:
+            out["age_unknown"] = True
+
+    def _derive_incidents(self, n: int, out: dict[str, Any], issues: list[RowIssue]) -> None:
+        inc = out.pop("incident_date", None)
+        if inc is not None:
+            d, precision = inc
+            out["incident_date"] = d
+            out["incident_date_precision"] = precision
+            out["incident_year"] = d.year
+            out["incident_month"] = d.month if precision != "year" else None
+        rep = out.pop("report_date", None)
+        if rep is not None:
+            out["report_date"] = rep[0]
+            if inc is not None and rep[1] == "day" and inc[1] == "day":
+                delay = (rep[0] - inc[0]).days
+                if delay < 0:
+                    issues.append(
+                        self.issue(
+                            n,
+                            self._col("report_date"),
+                            "ingest.report_before_incident",
+                            f"({rep[0].isoformat()}) is before the incident date "
+                            f"({inc[0].isoformat()}) in column '{self._col('incident_date')}'",
+                            show=False,
+                        )
+                    )
+                out["reporting_delay_days"] = delay
+        self._ages(n, out, issues, "victim_age")
+        if out.get("category") is not None:
+            out["category_origin"] = "reported"
+
+    def _derive_survey(self, n: int, out: dict[str, Any], issues: list[RowIssue]) -> None:
+        out.setdefault("survey", self.profile.source.code)
+        if out.get("survey") is None:
+            out["survey"] = self.profile.source.code
+        age = out.get("age")
+        if age is not None and out.get("age_band") is None:
+            out["age_band"] = self.analysis.band_of(age)
+
+    def _derive_population(self, n: int, out: dict[str, Any], issues: list[RowIssue]) -> None:
+        spec = self.profile.fields["age_band"]
+        scheme_id = out.get("age_band_scheme") or spec.scheme
+        out["age_band_scheme"] = scheme_id
+        labels = [b.label for b in self.tax.scheme(scheme_id).bands]
+        if out["age_band"] not in labels:
+            issues.append(
+                self.issue(
+                    n,
+                    self._col("age_band"),
+                    "ingest.unknown_band",
+                    f"must be an age band of scheme {scheme_id} ({', '.join(labels)})",
+                    out["age_band"],
+                )
+            )
+        if out.get("synthetic") is None:
+            out["synthetic"] = False
+
+    def _derive_chat(self, n: int, out: dict[str, Any], issues: list[RowIssue]) -> None:
+        sent = out.get("sent_at")
+        if isinstance(sent, tuple):
+            out["sent_at"] = datetime.combine(sent[0], datetime.min.time(), UTC)
+
+    def _derive_aggregates(self, n: int, out: dict[str, Any], issues: list[RowIssue]) -> None:
+        pass
+
+
+# -- value converters (module level: small closures, cached where values repeat) ---------------
+def _text(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime | date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _is_na(raw: Any, na: set[str]) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw == "" or (len(raw) < 6 and norm_key(raw) in na)
+    if isinstance(raw, float):
+        return math.isnan(raw)
+    return False
+
+
+def _range_text(lo: float | None, hi: float | None) -> str:
+    def f(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    if lo is not None and hi is not None:
+        return f" from {f(lo)} to {f(hi)}"
+    if lo is not None:
+        return f" of at least {f(lo)}"
+    if hi is not None:
+        return f" of at most {f(hi)}"
+    return ""
+
+
+def _int_conv(lo: float | None, hi: float | None) -> Converter:
+    reason = "must be a whole number" + _range_text(lo, hi)
+
+    def conv(raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise _Bad("ingest.not_int", reason)
+        if isinstance(raw, int):
+            v = raw
+        elif isinstance(raw, float):
+            if not raw.is_integer():
+                raise _Bad("ingest.not_int", reason)
+            v = int(raw)
+        else:
+            s = raw.strip().translate(DIGITS)
+            try:
+                v = int(s)
+            except ValueError:
+                try:
+                    f = float(s)
+                except ValueError:
+                    raise _Bad("ingest.not_int", reason) from None
+                if not f.is_integer():
+                    raise _Bad("ingest.not_int", reason) from None
+                v = int(f)
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise _Bad("ingest.out_of_range", reason)
+        return v
+
+    return conv
+
+
+def _float_conv(lo: float | None, hi: float | None) -> Converter:
+    reason = "must be a number" + _range_text(lo, hi)
+
+    def conv(raw: Any) -> float:
+        if isinstance(raw, bool):
+            raise _Bad("ingest.not_number", reason)
+        if isinstance(raw, int | float):
+            v = float(raw)
+        else:
+            s = raw.strip().translate(DIGITS)
+            if "," in s and "." not in s and s.count(",") == 1:
+                s = s.replace(",", ".")
+            try:
+                v = float(s)
+            except ValueError:
+                raise _Bad("ingest.not_number", reason) from None
+        if not math.isfinite(v):
+            raise _Bad("ingest.not_number", reason)
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise _Bad("ingest.out_of_range", reason)
+        return v
+
+    return conv
+
+
+def _precision(fmt: str) -> str:
+    if "%d" in fmt or "%j" in fmt:
+        return "day"
+    if "%m" in fmt or "%b" in fmt or "%B" in fmt:
+        return "month"
+    return "year"
+
+
+def _parse_date(s: str, formats: tuple[str, ...]) -> tuple[date, str] | None:
+    for fmt in formats:
+        if fmt == "iso":
+            m = _ISO.fullmatch(s)
+            if m:
+                y, mo, d = m.groups()
+                try:
+                    if d is not None:
+                        return date(int(y), int(mo), int(d)), "day"
+                    if mo is not None:
+                        return date(int(y), int(mo), 1), "month"
+                    return date(int(y), 1, 1), "year"
+                except ValueError:
+                    continue
+        elif fmt == "excel":
+            try:
+                serial = float(s)
+            except ValueError:
+                continue
+            got = _excel(serial)
+            if got is not None:
+                return got, "day"
+        else:
+            try:
+                return datetime.strptime(s, fmt).date(), _precision(fmt)
+            except ValueError:
+                continue
+    return None
+
+
+def _excel(serial: float) -> date | None:
+    # 1900 date system as Excel and LibreOffice write it (day 60 is the phantom 1900-02-29);
+    # only plausible dates (1950-2100) are taken as serials.
+    if not 18264 <= serial <= 73415:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _date_conv(formats: tuple[str, ...], today: date) -> Converter:
+    shown = ", ".join(
+        "YYYY-MM-DD"
+        if f == "iso"
+        else "an Excel date number"
+        if f == "excel"
+        else f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy").replace("%y", "yy")
+        for f in formats
+    )
+    reason = f"must be a date ({shown})"
+    latest = today + timedelta(days=1)
+    cache: dict[str, tuple[date, str]] = {}
+
+    def conv(raw: Any) -> tuple[date, str]:
+        if isinstance(raw, datetime):
+            got = (raw.date(), "day")
+        elif isinstance(raw, date):
+            got = (raw, "day")
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):
+            d = _excel(float(raw)) if "excel" in formats else None
+            if d is None:
+                raise _Bad("ingest.bad_date", reason)
+            got = (d, "day")
+        else:
+            s = raw.strip().translate(DIGITS)
+            hit = cache.get(s)
+            if hit is not None:
+                return hit
+            parsed = _parse_date(s, formats)
+            if parsed is None:
+                raise _Bad("ingest.bad_date", reason)
+            got = parsed
+            if len(cache) < 100_000:
+                cache[s] = got
+        if got[0].year < 1900:
+            raise _Bad("ingest.bad_date", reason + " from 1900 on")
+        if got[0] > latest:
+            raise _Bad("ingest.future_date", "must not be a date in the future")
+        return got
+
+    return conv
+
+
+def _datetime_conv(formats: tuple[str, ...], today: date) -> Converter:
+    date_conv = _date_conv(formats, today)
+    reason = "must be a date and time (ISO 8601, e.g. 2024-03-01T14:05:00)"
+
+    def conv(raw: Any) -> Any:
+        if isinstance(raw, datetime):
+            return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+        if isinstance(raw, str) and "iso" in formats and len(raw.strip()) > 10:
+            try:
+                dt = datetime.fromisoformat(raw.strip())
+            except ValueError:
+                raise _Bad("ingest.bad_datetime", reason) from None
+            return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        if isinstance(raw, str):
+            for fmt in formats:
+                if "%H" in fmt:
+                    try:
+                        return datetime.strptime(raw.strip(), fmt).replace(tzinfo=UTC)
+                    except ValueError:
+                        continue
+        return date_conv(raw)
+
+    return conv
+
+
+def _bool_conv(mapping: dict[str, Any]) -> Converter:
+    table = {norm_key(k): bool(v) for k, v in mapping.items()}
+    reason = "must be yes or no (" + ", ".join(list(table)[:6] or ["oui", "non", "1", "0"]) + ")"
+
+    def conv(raw: Any) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        key = norm_key(_text(raw))
+        if key in table:
+            return table[key]
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise _Bad("ingest.not_bool", reason)
+
+    return conv
+
+
+def _code_conv(
+    allowed: set[str] | None, mapping: dict[str, Any], dimension: str | None
+) -> Converter:
+    table = {norm_key(k): v for k, v in mapping.items()}
+    if allowed is not None:
+        for code in allowed:
+            table.setdefault(norm_key(code), code)
+    examples = ", ".join(list(mapping)[:4] or sorted(allowed or ())[:4])
+    reason = (
+        f"must be one of the profile's values for {dimension} or a {dimension} code (e.g. {examples})"
+        if dimension
+        else "must be one of the profile's values"
+    )
+    cache: dict[Any, str] = {}
+
+    def conv(raw: Any) -> str:
+        hit = cache.get(raw)
+        if hit is not None:
+            return hit
+        key = norm_key(_text(raw))
+        if key in table:
+            out = str(table[key])
+        elif allowed is None:
+            out = _text(raw)
+        else:
+            raise _Bad("ingest.unknown_code", reason)
+        if len(cache) < 10_000:
+            cache[raw] = out
+        return out
+
+    return conv
+
+
+def _band_key(label: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", label).translate(_DASHES).split()).casefold()
+
+
+def _band_conv(labels: list[str], mapping: dict[str, Any], scheme: str | None) -> Converter:
+    table = {norm_key(k): str(v) for k, v in mapping.items()}
+    table.update({_band_key(lab): lab for lab in labels})
+    reason = f"must be an age band of scheme {scheme} ({', '.join(labels)})"
+
+    def conv(raw: Any) -> str:
+        s = _text(raw)
+        out = table.get(norm_key(s)) or table.get(_band_key(s))
+        if out is None and scheme is None:
+            return "".join(s.translate(_DASHES).split())
+        if out is None:
+            raise _Bad("ingest.unknown_band", reason)
+        return out
+
+    return conv
+
+
+def _str_conv(mapping: dict[str, Any], length: int | None, scrubber: Scrubber | None) -> Converter:
+    table = {norm_key(k): str(v) for k, v in mapping.items()}
+
+    def conv(raw: Any) -> str:
+        s = _text(raw)
+        if table:
+            s = table.get(norm_key(s), s)
+        if scrubber is not None:
+            s = scrubber(s)
+        if length is not None and len(s) > length:
+            raise _Bad("ingest.too_long", f"must be at most {length} characters", show_value=False)
+        return s
+
+    return conv

@@ -1,0 +1,335 @@
+"""``ingest_file``: read, validate, scrub, pseudonymise and store one source file.
+
+Crash safety and idempotence
+----------------------------
+1. A first streaming pass computes the file's SHA-256. An import batch is identified by
+   (SHA-256, profile id and version): a batch already ``complete`` is not imported again.
+2. Rows are written in chunks; each chunk's records, quarantined rows and the batch's counters
+   are committed in **one** transaction. After a crash the batch (status ``running``) says
+   exactly how many rows are safely stored, and running the same import again resumes after
+   them. Records are also unique per (source, record key), so nothing is ever stored twice.
+3. De-duplication across sources and the ``complete`` status are committed together at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marsad.config import Settings
+from marsad.errors import MarsadError
+from marsad.ingest._convert import RowIssue, RowPlan
+from marsad.ingest._dedup import link_duplicates
+from marsad.ingest._profile import Profile, load_profile
+from marsad.ingest._pseudonym import Pseudonymiser
+from marsad.ingest._readers import inspect_file, open_rows
+from marsad.ingest._targets import TARGETS
+from marsad.ingest._writer import Writer
+from marsad.store import Store, utcnow
+from marsad.store import tables as s
+
+__all__ = ["ImportReport", "ingest_file"]
+
+DEFAULT_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import did.
+
+    Attributes
+    ----------
+    rows_read
+        Data rows read from the file (blank rows are not counted).
+    accepted
+        Rows stored in the target table.
+    quarantined
+        Rows stored in ``quarantine`` with their errors instead.
+    skipped_existing
+        Valid rows whose record was already in the store (same source and record key).
+    duplicates_linked
+        Cross-source duplicate links created for this batch's incidents.
+    already_imported
+        True when this file had already been imported with this profile: nothing was done.
+    resumed
+        True when this run completed an interrupted import of the same file.
+    errors
+        The first few error messages (already scrubbed; safe to show).
+    """
+
+    batch_id: int
+    file: str
+    profile: str
+    target: str
+    source: str
+    rows_read: int
+    accepted: int
+    quarantined: int
+    skipped_existing: int
+    duplicates_linked: int
+    already_imported: bool
+    resumed: bool = False
+    errors: tuple[str, ...] = ()
+    encoding: str | None = None
+    delimiter: str | None = None
+    seconds: float = 0.0
+
+
+def ingest_file(
+    store: Store,
+    settings: Settings,
+    path: str | Path,
+    profile: str | Path | Profile,
+    *,
+    progress: bool | None = None,
+    dedup_window_days: int = 30,
+    chunk_size: int = DEFAULT_CHUNK,
+    console: Console | None = None,
+) -> ImportReport:
+    """Import one file into ``store`` following ``profile`` (a shipped id, a path or a Profile).
+
+    Parameters
+    ----------
+    progress
+        Show a progress bar on stderr: None (default) shows it only when stderr is a terminal.
+    dedup_window_days
+        Largest gap between incident dates of two reports of the same incident.
+    chunk_size
+        Rows per transaction.
+
+    Raises
+    ------
+    ProfileError
+        The profile is invalid (before anything is read).
+    IngestError
+        The file cannot be read at all (missing, wrong format, a named column is absent...).
+    ConfigError
+        No pseudonymisation key is configured.
+    """
+    started = time.perf_counter()
+    prof = load_profile(profile)
+    file = Path(path)
+    pseudo = Pseudonymiser(settings.get_pseudonym_key())
+    info = inspect_file(file, prof.format)
+    reader = open_rows(file, info, prof.format, prof.columns)
+    try:
+        plan = RowPlan(prof, reader, pseudo, file.name)
+        source_id = store.ensure_source(prof.source.code, prof.source.name, prof.source.kind)
+        batch, resumed = _open_batch(store, source_id, file.name, info.sha256, prof.key)
+        if batch.status == "complete":
+            return _report(store, batch.id, file, prof, already=True, started=started)
+        writer = Writer(store, TARGETS[prof.target].table, batch.id, source_id)
+        skip = int(batch.rows_read)
+        show = sys.stderr.isatty() if progress is None else progress
+        try:
+            _run(store, plan, reader, writer, batch.id, skip, chunk_size, show, console, file.name)
+            with store.begin() as conn:
+                linked = 0
+                if prof.target == "incidents":
+                    linked = link_duplicates(conn, batch.id, dedup_window_days)
+                conn.execute(
+                    update(s.import_batches)
+                    .where(s.import_batches.c.id == batch.id)
+                    .values(
+                        status="complete",
+                        finished_at=utcnow(),
+                        rows_duplicate=s.import_batches.c.rows_duplicate + linked,
+                    )
+                )
+        except BaseException as exc:
+            _mark_failed(store, batch.id, exc)
+            raise
+    finally:
+        reader.close()
+    return _report(
+        store,
+        batch.id,
+        file,
+        prof,
+        resumed=resumed,
+        started=started,
+        encoding=reader.encoding,
+        delimiter=reader.delimiter,
+    )
+
+
+def _run(
+    store: Store,
+    plan: RowPlan,
+    reader: Any,
+    writer: Writer,
+    batch_id: int,
+    skip: int,
+    chunk_size: int,
+    show: bool,
+    console: Console | None,
+    name: str,
+) -> None:
+    rows: Iterator[tuple[int, list[Any]]] = reader.rows
+    if skip:
+        for _ in itertools.islice(rows, skip):
+            pass
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=console or Console(stderr=True),
+        disable=not show,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(name, total=reader.total)
+        while True:
+            chunk = list(itertools.islice(rows, chunk_size))
+            if not chunk:
+                break
+            records: list[dict[str, Any]] = []
+            bad: list[dict[str, Any]] = []
+            now = utcnow()
+            for n, values in chunk:
+                rec, issues = plan.convert(n, values)
+                if rec is None:
+                    bad.append(_quarantine_row(batch_id, n, plan.safe_raw(values), issues, now))
+                else:
+                    records.append(rec)
+            with store.begin() as conn:
+                accepted = writer.write(conn, records, now) if records else 0
+                if bad:
+                    conn.execute(insert(s.quarantine), bad)
+                conn.execute(
+                    update(s.import_batches)
+                    .where(s.import_batches.c.id == batch_id)
+                    .values(
+                        rows_read=s.import_batches.c.rows_read + len(chunk),
+                        rows_accepted=s.import_batches.c.rows_accepted + accepted,
+                        rows_quarantined=s.import_batches.c.rows_quarantined + len(bad),
+                    )
+                )
+            bar.update(task, completed=reader.position())
+
+
+def _quarantine_row(
+    batch_id: int, n: int, raw: dict[str, Any], issues: list[RowIssue], now: Any
+) -> dict[str, Any]:
+    return {
+        "batch_id": batch_id,
+        "row_number": n,
+        "raw": raw,
+        "errors": [i.as_dict() for i in issues],
+        "status": "open",
+        "created_at": now,
+    }
+
+
+@dataclass(frozen=True)
+class _Batch:
+    id: int
+    status: str
+    rows_read: int
+
+
+def _open_batch(store: Store, source_id: int, name: str, sha: str, key: str) -> tuple[_Batch, bool]:
+    b = s.import_batches
+    for _ in range(2):
+        with store.begin() as conn:
+            row = conn.execute(
+                select(b.c.id, b.c.status, b.c.rows_read).where(
+                    b.c.sha256 == sha, b.c.profile == key
+                )
+            ).first()
+            if row is not None:
+                if row.status != "complete":
+                    conn.execute(
+                        update(b).where(b.c.id == row.id).values(status="running", message=None)
+                    )
+                return _Batch(int(row.id), row.status, int(row.rows_read)), row.status != "complete"
+        try:
+            with store.begin() as conn:
+                new_id = conn.execute(
+                    insert(b).values(
+                        source_id=source_id,
+                        file_name=name[:500],
+                        sha256=sha,
+                        profile=key,
+                        status="running",
+                        rows_read=0,
+                        rows_accepted=0,
+                        rows_quarantined=0,
+                        rows_duplicate=0,
+                        started_at=utcnow(),
+                    )
+                ).inserted_primary_key[0]
+            return _Batch(int(new_id), "running", 0), False
+        except IntegrityError:  # another process created it meanwhile
+            continue
+    raise MarsadError(f"Could not open an import batch for {name}.", code="ingest.error")
+
+
+def _mark_failed(store: Store, batch_id: int, exc: BaseException) -> None:
+    message = exc.message if isinstance(exc, MarsadError) else type(exc).__name__
+    try:
+        with store.begin() as conn:
+            conn.execute(
+                update(s.import_batches)
+                .where(s.import_batches.c.id == batch_id)
+                .values(status="failed", message=str(message)[:2000])
+            )
+    except Exception:  # the store itself may be what failed; the batch stays 'running'
+        pass
+
+
+def _report(
+    store: Store,
+    batch_id: int,
+    file: Path,
+    prof: Profile,
+    *,
+    already: bool = False,
+    resumed: bool = False,
+    started: float,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> ImportReport:
+    b = s.import_batches
+    with store.connect() as conn:
+        row = conn.execute(select(b).where(b.c.id == batch_id)).one()
+        errors = _first_errors(conn, batch_id)
+    return ImportReport(
+        batch_id=batch_id,
+        file=file.name,
+        profile=prof.id,
+        target=prof.target,
+        source=prof.source.code,
+        rows_read=int(row.rows_read),
+        accepted=int(row.rows_accepted),
+        quarantined=int(row.rows_quarantined),
+        skipped_existing=int(row.rows_read - row.rows_accepted - row.rows_quarantined),
+        duplicates_linked=int(row.rows_duplicate),
+        already_imported=already,
+        resumed=resumed,
+        errors=errors,
+        encoding=encoding,
+        delimiter=delimiter,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _first_errors(conn: Connection, batch_id: int, limit: int = 5) -> tuple[str, ...]:
+    q = s.quarantine
+    out: list[str] = []
+    for (errors,) in conn.execute(
+        select(q.c.errors).where(q.c.batch_id == batch_id).order_by(q.c.id).limit(limit)
+    ):
+        out.extend(e["message"] for e in errors)
+    return tuple(out[:limit])

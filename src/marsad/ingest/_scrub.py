@@ -1,0 +1,139 @@
+"""Free-text scrubbing: personal data replaced by typed placeholders, the rest kept intact.
+
+Regular expressions applied in this order find URLs, e-mail addresses, then in one pass
+IBANs, Moroccan RIBs (24 digits), phone numbers (Moroccan ``06``/``07``/``05``
+forms, ``+212``/``00212`` forms, with spaces, dots or dashes, and other ``+`` international
+numbers) and CIN numbers (1-2 letters then digits), and last ``@handles``. Names given in the profile's
+name columns are removed as whole words. Arabic-Indic digits are matched like ASCII digits (the
+text is matched on a digit-folded copy of itself, which keeps every offset).
+
+This is pattern-based de-identification in the sense of NIST IR 8053 ("De-Identification of
+Personal Information", 2015, section 4.2): it removes direct identifiers with known shapes; it
+cannot remove every quasi-identifier a narrative may hold. See docs/ingest.md, "Known limits".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from marsad.ingest._pseudonym import DIGITS
+
+__all__ = ["PLACEHOLDERS", "Scrubber", "scrub"]
+
+PLACEHOLDERS = {
+    "url": "[URL]",
+    "email": "[EMAIL]",
+    "iban": "[IBAN]",
+    "rib": "[RIB]",
+    "phone": "[PHONE]",
+    "cin": "[CIN]",
+    "handle": "[HANDLE]",
+    "name": "[NAME]",
+}
+
+_SEP = r"[ .\-]?"
+_TLDS = r"(?:com|net|org|ma|fr|me|ly|io|gg|tv|co|info|app|be|uk|de|es|link|site|xyz)"
+_END = r"""[^\s<>"'.,;:!?)\]]"""
+# Applied in this order, each only when a cheap test says it may match; a placeholder put
+# by an earlier pattern ("[URL]") never matches a later one.
+_URL = re.compile(
+    r"""(?:https?://|www\.)[^\s<>"']*"""
+    + _END
+    + r"""|(?<![\w.\-])(?:[a-z0-9\-]+\.)+"""
+    + _TLDS
+    + r"""/[^\s<>"']*"""
+    + _END,
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
+_NUMBERS = re.compile(
+    r"""
+    (?P<iban>\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b)
+  | (?P<rib>(?<!\d)\d(?:"""
+    + _SEP
+    + r"""\d){23}(?!\d))
+  | (?P<phone>
+        (?<![\w+])(?:\+|00)[ ]?212[ .\-]?(?:\(0\)[ .\-]?|0[ .\-]?)?[5-8](?:"""
+    + _SEP
+    + r"""\d){8}(?!\d)
+      | (?<![\w+])0[5-8](?:"""
+    + _SEP
+    + r"""\d){8}(?!\d)
+      | (?<![\w+])\+[1-9]\d{0,2}(?:[ .\-]?\(?\d{1,4}\)?){2,6}(?!\d)
+    )
+  | (?P<cin>\b(?i:[a-z]{1,2})\d{4,7}\b|\b[A-Z]{1,2}[ \-]\d{5,7}\b)
+    """,
+    re.VERBOSE,
+)
+_HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]{1,29}(?<!\.)")
+_HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+
+def _numbers(match: re.Match[str]) -> str:
+    return PLACEHOLDERS[match.lastgroup or "phone"]
+
+
+class Scrubber:
+    """Replace personal data in free text by ``[PHONE]``, ``[EMAIL]``, ``[URL]``, ``[CIN]``,
+    ``[RIB]``, ``[IBAN]``, ``[HANDLE]`` and ``[NAME]``.
+
+    Parameters
+    ----------
+    min_name_length
+        Name parts shorter than this are not removed on their own (``El``, ``Ben``); the whole
+        name still is.
+    """
+
+    def __init__(self, min_name_length: int = 3) -> None:
+        self.min_name_length = min_name_length
+
+    def __call__(self, text: str, names: Iterable[str] = ()) -> str:
+        """Scrub ``text``; ``names`` are this record's values of the profile's name columns."""
+        if not text:
+            return text
+        if "/" in text or "www." in text or "WWW." in text:
+            text = _URL.sub(PLACEHOLDERS["url"], text)
+        if "@" in text:
+            text = _EMAIL.sub(PLACEHOLDERS["email"], text)
+        if _HAS_DIGIT.search(text):
+            folded = text.translate(DIGITS)
+            same = folded == text
+            text = _NUMBERS.sub(_numbers, text) if same else _splice(text, folded)
+        if "@" in text:
+            text = _HANDLE.sub(PLACEHOLDERS["handle"], text)
+        for name in names:
+            text = self._scrub_name(text, name)
+        return text
+
+    def _scrub_name(self, text: str, name: str) -> str:
+        name = " ".join(name.split())
+        if len(name) < 2:
+            return text
+        low = text.casefold()
+        parts = [p for p in (name, *name.split(" ")) if len(p) >= self.min_name_length or p is name]
+        for part in parts:
+            if part.casefold() in low:
+                pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, part.split(" "))) + r"(?!\w)"
+                text = re.sub(pattern, PLACEHOLDERS["name"], text, flags=re.IGNORECASE)
+                low = text.casefold()
+        return text
+
+
+def _splice(text: str, folded: str) -> str:
+    out: list[str] = []
+    last = 0
+    for m in _NUMBERS.finditer(folded):
+        out.append(text[last : m.start()])
+        out.append(_numbers(m))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+_DEFAULT = Scrubber()
+
+
+def scrub(text: str, names: Iterable[str] = ()) -> str:
+    """Scrub ``text`` with the default :class:`Scrubber`."""
+    return _DEFAULT(text, names)
