@@ -1,0 +1,252 @@
+"""Charts drawn with matplotlib, returned as inline SVG (HTML) or PNG data (PDF).
+
+Arabic labels: matplotlib 3.11 and later lay text out with libraqm (bidi and shaping), so
+Arabic is passed as is; with an older matplotlib (no ``ft2font.__libraqm_version__``) labels
+are reshaped (arabic-reshaper) and put in visual order (python-bidi) before drawing. Glyphs
+are drawn as paths, so the chart looks the same in every browser and in the PDF. HTML and PDF text around the charts is shaped by the
+browser and WeasyPrint themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.ft2font
+import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+__all__ = ["Chart", "bar_intervals", "grouped_bars", "heatmap", "shape", "trend_band"]
+
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+_FONTS = ["DejaVu Sans", "Noto Sans Arabic", "Amiri", "Noto Naskh Arabic"]
+_NATIVE_LAYOUT = hasattr(matplotlib.ft2font, "__libraqm_version__")
+PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: SVG markup for HTML and PNG bytes for PDF, with its alt text."""
+
+    svg: str
+    png: bytes
+    alt: str
+
+    @property
+    def png_data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def shape(text: Any) -> str:
+    """Text ready for matplotlib: Arabic reshaped and reordered; other text unchanged."""
+    s = "" if text is None else str(text)
+    if _NATIVE_LAYOUT or not _ARABIC.search(s):
+        return s
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return str(get_display(arabic_reshaper.reshape(s)))
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(width, height), dpi=100)
+    ax = fig.subplots()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _finish(fig: Figure, alt: str) -> Chart:
+    with matplotlib.rc_context(
+        {"font.family": _FONTS, "svg.fonttype": "path", "svg.hashsalt": "marsad"}
+    ):
+        fig.tight_layout()
+        svg_buf = io.StringIO()
+        fig.savefig(svg_buf, format="svg", metadata={"Date": None})
+        png_buf = io.BytesIO()
+        fig.savefig(png_buf, format="png", dpi=150)
+    plt.close("all")
+    svg = svg_buf.getvalue()
+    svg = svg[svg.find("<svg") :]
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(alt)}" ', 1)
+    return Chart(svg=svg, png=png_buf.getvalue(), alt=alt)
+
+
+def _attr(s: str) -> str:
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _ok(v: Any) -> bool:
+    return v is not None and v == v
+
+
+def bar_intervals(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    *,
+    title: str,
+    ylabel: str = "",
+    rtl: bool = False,
+    note: str = "",
+) -> Chart:
+    """Horizontal bars with interval whiskers (suppressed values shown as an empty row)."""
+    n = len(labels)
+    with matplotlib.rc_context({"font.family": _FONTS}):
+        fig, ax = _figure(7.5, max(2.2, 0.38 * n + 1.2))
+        ys = list(range(n))[::-1]
+        vals = [v if _ok(v) else 0.0 for v in values]
+        ax.barh(ys, vals, color=PALETTE[0], height=0.6)
+        for y, v, lo, hi in zip(ys, values, lower, upper, strict=True):
+            if _ok(v) and _ok(lo) and _ok(hi):
+                ax.errorbar(
+                    [v], [y], xerr=[[v - lo], [hi - v]], fmt="none", ecolor="#222", capsize=3, lw=1
+                )
+            if not _ok(v):
+                ax.text(0, y, " —", va="center", color="#888")
+        ax.set_yticks(ys, [shape(s) for s in labels])
+        ax.set_title(shape(title), fontsize=11)
+        if ylabel:
+            ax.set_xlabel(shape(ylabel))
+        if note:
+            fig.text(0.01, 0.01, shape(note), fontsize=7, color="#555")
+        if rtl:
+            ax.invert_xaxis()
+            ax.yaxis.tick_right()
+        return _finish(fig, title)
+
+
+def grouped_bars(
+    groups: Sequence[str],
+    series: dict[
+        str, tuple[Sequence[float | None], Sequence[float | None], Sequence[float | None]]
+    ],
+    *,
+    title: str,
+    ylabel: str = "",
+    rtl: bool = False,
+) -> Chart:
+    """Vertical bars per group for several series (e.g. female/male per age band), with whiskers."""
+    import numpy as np
+
+    with matplotlib.rc_context({"font.family": _FONTS}):
+        fig, ax = _figure(7.5, 3.6)
+        k = max(1, len(series))
+        width = 0.8 / k
+        x = np.arange(len(groups))
+        for j, (name, (vals, lo, hi)) in enumerate(series.items()):
+            pos = x - 0.4 + width * (j + 0.5)
+            v = [a if _ok(a) else 0.0 for a in vals]
+            ax.bar(pos, v, width=width * 0.95, color=PALETTE[j % len(PALETTE)], label=shape(name))
+            for p, a, lw_, hi_ in zip(pos, vals, lo, hi, strict=True):
+                if _ok(a) and _ok(lw_) and _ok(hi_):
+                    ax.errorbar(
+                        [p],
+                        [a],
+                        yerr=[[a - lw_], [hi_ - a]],
+                        fmt="none",
+                        ecolor="#222",
+                        capsize=2,
+                        lw=1,
+                    )
+        ax.set_xticks(x, [shape(g) for g in groups], rotation=0)
+        ax.set_title(shape(title), fontsize=11)
+        if ylabel:
+            ax.set_ylabel(shape(ylabel))
+        ax.legend(frameon=False, fontsize=8)
+        if rtl:
+            ax.invert_xaxis()
+        return _finish(fig, title)
+
+
+def heatmap(
+    rows: Sequence[str],
+    cols: Sequence[str],
+    levels: Sequence[Sequence[int | None]],
+    *,
+    title: str,
+    level_names: Sequence[str],
+    rtl: bool = False,
+) -> Chart:
+    """A categorical heatmap (e.g. legal coverage: 0 none, 1 partial, 2 explicit; None = n/a)."""
+    import numpy as np
+
+    grid = np.array([[np.nan if v is None else float(v) for v in r] for r in levels], dtype=float)
+    colours = ["#c0392b", "#f1c40f", "#27ae60", "#2980b9"][: len(level_names)]
+    with matplotlib.rc_context({"font.family": _FONTS}):
+        fig, ax = _figure(min(11.0, 2.5 + 0.75 * len(cols)), max(2.5, 0.36 * len(rows) + 1.6))
+        cmap = ListedColormap(colours)
+        cmap.set_bad("#eeeeee")
+        ax.imshow(
+            np.ma.masked_invalid(grid),
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=len(level_names) - 0.5,
+            aspect="auto",
+        )
+        ax.set_xticks(
+            range(len(cols)), [shape(c) for c in cols], rotation=35, ha="right", fontsize=8
+        )
+        ax.set_yticks(range(len(rows)), [shape(r) for r in rows], fontsize=8)
+        ax.set_title(shape(title), fontsize=11)
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[
+                Patch(color=c, label=shape(n)) for c, n in zip(colours, level_names, strict=True)
+            ],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.35),
+            ncol=len(level_names),
+            frameon=False,
+            fontsize=8,
+        )
+        if rtl:
+            ax.invert_xaxis()
+        return _finish(fig, title)
+
+
+def trend_band(
+    periods: Sequence[str],
+    observed: Sequence[float | None],
+    expected: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    *,
+    title: str,
+    labels: tuple[str, str, str] = ("observed", "expected", "expected band"),
+    rtl: bool = False,
+) -> Chart:
+    """Observed series against the expected line and its band (emerging-threat evidence)."""
+    import numpy as np
+
+    x = np.arange(len(periods))
+
+    def arr(s: Sequence[float | None]) -> Any:
+        return np.array([np.nan if not _ok(v) else float(v) for v in s], dtype=float)
+
+    with matplotlib.rc_context({"font.family": _FONTS}):
+        fig, ax = _figure(7.5, 3.0)
+        ax.fill_between(
+            x, arr(lower), arr(upper), color="#aed6f1", alpha=0.6, label=shape(labels[2]), lw=0
+        )
+        ax.plot(x, arr(expected), color="#1b6ca8", ls="--", lw=1.2, label=shape(labels[1]))
+        ax.plot(
+            x, arr(observed), color="#c0392b", lw=1.6, marker="o", ms=2.5, label=shape(labels[0])
+        )
+        step = max(1, len(periods) // 8)
+        ax.set_xticks(x[::step], [shape(p) for p in periods[::step]], fontsize=8)
+        ax.set_title(shape(title), fontsize=10)
+        ax.legend(frameon=False, fontsize=8)
+        if rtl:
+            ax.invert_xaxis()
+        return _finish(fig, title)

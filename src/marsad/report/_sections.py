@@ -1,0 +1,282 @@
+"""The report's sections. Each is a function ``(ctx) -> Section``; the list is data.
+
+Users add a section by writing such a function and listing ``"module:function"`` in
+:data:`SECTIONS` (or passing ``sections=`` to :func:`marsad.report.build_report`); the
+built-in sections use the same mechanism.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marsad.config import Settings
+from marsad.i18n import t
+from marsad.report import _data as data
+from marsad.report import _views as views
+from marsad.report._charts import Chart, bar_intervals, grouped_bars
+from marsad.store import Store
+
+__all__ = ["SECTIONS", "ReportContext", "Section"]
+
+SPACES_OF_INTEREST = ("social_network", "messaging", "video_game", "virtual_world")
+
+
+@dataclass
+class ReportContext:
+    """What sections read: the store, settings, language, and what earlier sections found."""
+
+    store: Store
+    settings: Settings
+    lang: str
+    facts: list[str] = field(default_factory=list)  # key findings for the executive summary
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def tr(self, key: str, **values: Any) -> str:
+        return t(key, self.lang, **values)
+
+    def fetch(self, name: str, fn: Callable[[], Any]) -> tuple[Any, str | None]:
+        """Call a library adapter once per report; (result, None) or (None, why unavailable)."""
+        if name not in self.cache:
+            try:
+                self.cache[name] = (fn(), None)
+            except data.Unavailable as exc:
+                self.cache[name] = (None, exc.message)
+        return self.cache[name]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One rendered section: a template with its context, charts, or why it is unavailable."""
+
+    id: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    charts: tuple[Chart, ...] = ()
+    unavailable: str | None = None
+
+
+def _cells(ctx: ReportContext) -> tuple[list[dict[str, Any]] | None, str | None]:
+    return ctx.fetch("cells", lambda: data.indicator_cells(ctx.store, ctx.settings, publish=True))
+
+
+def spaces(ctx: ReportContext) -> Section:
+    """Diagnosis per digital space: recorded incidents by category, and the flagged threats."""
+    rows, why = _cells(ctx)
+    threats, _ = ctx.fetch(
+        "threats", lambda: data.emerging_threats(ctx.store, ctx.settings, publish=True)
+    )
+    title = ctx.tr("report.sec.spaces")
+    if rows is None:
+        return Section("spaces", title, "sections/spaces.html", unavailable=why)
+    per_space: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if (
+            r.get("space") in SPACES_OF_INTEREST
+            and r.get("category")
+            and r.get("unit") in (None, "count")
+        ) and not any(r.get(d) for d in ("region", "age_band", "gender")):
+            per_space[str(r["space"])].append(r)
+    charts: list[Chart] = []
+    blocks = []
+    for sp in SPACES_OF_INTEREST:
+        cells = sorted(per_space.get(sp, []), key=lambda r: -(r.get("value") or 0))[:10]
+        label = views.label_of("space", sp, ctx.lang)
+        flagged = [th for th in threats or [] if th.get("space") == sp and th.get("flagged", True)]
+        chart = None
+        if cells:
+            chart = bar_intervals(
+                [views.label_of("category", r.get("category"), ctx.lang) for r in cells],
+                [None if r.get("suppressed") else r.get("value") for r in cells],
+                [None if r.get("suppressed") else r.get("lower") for r in cells],
+                [None if r.get("suppressed") else r.get("upper") for r in cells],
+                title=f"{label} — {ctx.tr('report.by_category')}",
+                rtl=ctx.lang == "ar",
+            )
+            charts.append(chart)
+            top = next((r for r in cells if not r.get("suppressed")), None)
+            if top is not None:
+                ctx.facts.append(
+                    ctx.tr(
+                        "report.fact_space_top",
+                        space=label,
+                        category=views.label_of("category", top.get("category"), ctx.lang),
+                    )
+                )
+        blocks.append({"space": label, "cells": cells, "chart": chart, "threats": flagged})
+    return Section("spaces", title, "sections/spaces.html", {"blocks": blocks}, tuple(charts))
+
+
+def age_gender(ctx: ReportContext) -> Section:
+    """Rates by age band and gender with their intervals (disclosure-controlled)."""
+    rows, why = _cells(ctx)
+    title = ctx.tr("report.sec.age_gender")
+    if rows is None:
+        return Section("age_gender", title, "sections/age_gender.html", unavailable=why)
+    cells = [
+        r
+        for r in rows
+        if r.get("age_band")
+        and r.get("gender") in ("female", "male")
+        and not any(r.get(d) for d in ("region", "space", "category"))
+    ]
+    if not cells:
+        return Section(
+            "age_gender",
+            title,
+            "sections/age_gender.html",
+            unavailable=ctx.tr("report.no_age_gender"),
+        )
+    first = cells[0].get("indicator")
+    cells = [r for r in cells if r.get("indicator") == first]
+    bands = sorted(
+        {str(r["age_band"]) for r in cells},
+        key=lambda b: int("".join(ch for ch in b if ch.isdigit())[:2] or 0),
+    )
+    series: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+    for g in ("female", "male"):
+        by = {r["age_band"]: r for r in cells if r.get("gender") == g}
+        vals = [
+            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("value") for b in bands
+        ]
+        lo = [
+            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("lower") for b in bands
+        ]
+        hi = [
+            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("upper") for b in bands
+        ]
+        series[views.label_of("gender", g, ctx.lang)] = (vals, lo, hi)
+    chart = grouped_bars(
+        bands,
+        series,
+        title=str(cells[0].get("label") or first),
+        ylabel=str(cells[0].get("unit") or ""),
+        rtl=ctx.lang == "ar",
+    )
+    ratios, _ = ctx.fetch("ratios", lambda: [])
+    return Section(
+        "age_gender",
+        title,
+        "sections/age_gender.html",
+        {"cells": cells, "ratios": ratios or []},
+        (chart,),
+    )
+
+
+def threats(ctx: ReportContext) -> Section:
+    """Emerging threats: observed against expected with the band, growth with its interval."""
+    rows, why = ctx.fetch(
+        "threats", lambda: data.emerging_threats(ctx.store, ctx.settings, publish=True)
+    )
+    title = ctx.tr("report.sec.threats")
+    if rows is None:
+        return Section("threats", title, "sections/threats.html", unavailable=why)
+    charts = views.threat_charts(rows, ctx.lang)
+    for r in rows[:3]:
+        ctx.facts.append(
+            ctx.tr(
+                "report.fact_threat",
+                category=views.label_of("category", r.get("category"), ctx.lang),
+                space=views.label_of("space", r.get("space"), ctx.lang),
+            )
+        )
+    return Section("threats", title, "sections/threats.html", {"rows": rows}, tuple(charts))
+
+
+def comparison(ctx: ReportContext) -> Section:
+    rows, why = ctx.fetch("comparison", lambda: data.comparison(ctx.store, ctx.settings, ctx.lang))
+    title = ctx.tr("report.sec.comparison")
+    if rows is None:
+        return Section("comparison", title, "sections/comparison.html", unavailable=why)
+    chart = views.comparison_chart(rows, ctx.lang)
+    return Section(
+        "comparison", title, "sections/comparison.html", {"rows": rows}, (chart,) if chart else ()
+    )
+
+
+def legal(ctx: ReportContext) -> Section:
+    matrix, why = ctx.fetch(
+        "legal_matrix", lambda: data.legal_matrix(ctx.store, ctx.settings, ctx.lang)
+    )
+    gaps, gaps_why = ctx.fetch(
+        "legal_gaps", lambda: data.legal_gaps(ctx.store, ctx.settings, ctx.lang)
+    )
+    title = ctx.tr("report.sec.legal")
+    if matrix is None and gaps is None:
+        return Section("legal", title, "sections/legal.html", unavailable=why or gaps_why)
+    chart = views.legal_heatmap(matrix, ctx.lang) if matrix else None
+    if gaps:
+        ctx.facts.append(ctx.tr("report.fact_gaps", n=len(gaps)))
+    return Section(
+        "legal",
+        title,
+        "sections/legal.html",
+        {"gaps": gaps or [], "gaps_why": gaps_why},
+        (chart,) if chart else (),
+    )
+
+
+def recommendations(ctx: ReportContext) -> Section:
+    rows, why = ctx.fetch("recs", lambda: data.recommendations(ctx.store, ctx.settings, ctx.lang))
+    title = ctx.tr("report.sec.recommendations")
+    if rows is None:
+        return Section("recommendations", title, "sections/recommendations.html", unavailable=why)
+    return Section("recommendations", title, "sections/recommendations.html", {"rows": rows})
+
+
+def estimates(ctx: ReportContext) -> Section:
+    rows, why = ctx.fetch(
+        "estimates", lambda: data.estimates(ctx.store, ctx.settings, publish=True)
+    )
+    title = ctx.tr("report.sec.estimates")
+    if rows is None:
+        return Section("estimates", title, "sections/estimates.html", unavailable=why)
+    chart = views.estimate_chart(rows, ctx.lang)
+    return Section(
+        "estimates", title, "sections/estimates.html", {"rows": rows}, (chart,) if chart else ()
+    )
+
+
+def annex(ctx: ReportContext) -> Section:
+    """Methodology and data quality: sources, batches, quarantine, disclosure control."""
+    from marsad.web._records import batches, store_overview
+
+    overview = store_overview(ctx.store)
+    _, items = batches(ctx.store, limit=500)
+    suppression, _ = ctx.fetch(
+        "suppression", lambda: data.suppression_summary(ctx.store, ctx.settings)
+    )
+    return Section(
+        "annex",
+        ctx.tr("report.sec.annex"),
+        "sections/annex.html",
+        {
+            "overview": overview,
+            "batches": items,
+            "min_cell": ctx.settings.min_cell,
+            "suppression": suppression,
+            "unavailable_sections": [],
+        },
+    )
+
+
+def summary(ctx: ReportContext) -> Section:
+    """Executive summary: the key findings collected from the other sections."""
+    return Section(
+        "summary", ctx.tr("report.sec.summary"), "sections/summary.html", {"facts": list(ctx.facts)}
+    )
+
+
+SECTIONS: list[str] = [
+    "marsad.report._sections:spaces",
+    "marsad.report._sections:age_gender",
+    "marsad.report._sections:threats",
+    "marsad.report._sections:comparison",
+    "marsad.report._sections:legal",
+    "marsad.report._sections:recommendations",
+    "marsad.report._sections:estimates",
+    "marsad.report._sections:annex",
+]
