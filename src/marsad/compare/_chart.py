@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.lines import Line2D
-
 from marsad.compare._compare import Comparison
 from marsad.i18n import t
 
@@ -42,6 +36,12 @@ def comparison_chart(
     hollow one VERIFIED-SECONDARY, a red cross UNVERIFIED; the status is also written in the
     row label. Pairs that are not comparable are not drawn; their number is in the footnote.
     """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     pairs = [

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from scipy import stats as _st
+from scipy.special import gammaincinv
 
 from marsad.compare._model import ReferenceFigure, ReferenceSet, parse_age_band
 from marsad.compare._national import NationalValue
@@ -212,8 +212,8 @@ def _tile(labels: Iterable[str], target: AgeBand) -> tuple[list[str] | None, Rea
 
 def _garwood(k: float) -> tuple[float, float]:
     """Exact Poisson interval for a count (Garwood 1936), 95 %."""
-    lo = 0.0 if k <= 0 else float(_st.chi2.ppf(0.025, 2 * k) / 2)
-    hi = float(_st.chi2.ppf(0.975, 2 * (k + 1)) / 2)
+    lo = 0.0 if k <= 0 else float(gammaincinv(k, 0.025))  # = chi2.ppf(0.025, 2k) / 2
+    hi = float(gammaincinv(k + 1, 0.975))  # = chi2.ppf(0.975, 2k + 2) / 2
     return lo, hi
 
 

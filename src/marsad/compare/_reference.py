@@ -230,7 +230,7 @@ def _parse_row(
     elif low is not None and high is not None and low > high:
         err("range_low", "reference.bad_range", f"range_low {low:g} is above range_high {high:g}.")
     value_text = row.get("value_text", "").strip()
-    if value is None and low is None and not value_text:
+    if value is None and low is None and not value_text and not raw_value:
         err(
             "value",
             "reference.missing_value",
