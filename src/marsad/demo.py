@@ -24,6 +24,7 @@ __all__ = ["STEPS", "DemoContext", "run_demo"]
 STEPS: list[str] = [
     "marsad.synth:demo_step",
     "marsad.ingest:demo_step",
+    "marsad.legal:demo_step",
 ]
 
 
