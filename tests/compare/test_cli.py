@@ -112,3 +112,34 @@ def test_import_uncts_command(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["compare", "import-uncts", str(tmp_path / "none.csv"), "--lang", "en"])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_demo_step_uses_indicators_from_context(tmp_path: Path) -> None:
+    import pandas as pd
+    from rich.console import Console
+
+    from marsad.compare import Comparison, demo_step
+    from marsad.config import Settings
+    from marsad.demo import DemoContext
+    from marsad.store import Store
+
+    settings = Settings.from_env({}, data_dir=str(tmp_path / "d"), lang="en")
+    settings.data_dir.mkdir(parents=True)
+    store = Store.open(settings.db_url)
+    try:
+        # stats-like table: margins are "all", empty cells NaN
+        table = pd.DataFrame(survey_rows()).assign(urban_rural="all")
+        ctx = DemoContext(
+            settings=settings, store=store, console=Console(record=True, width=200), size=100
+        )
+        ctx.outputs["indicators"] = table
+        demo_step(ctx)
+    finally:
+        store.close()
+    result = ctx.outputs["compare"]
+    assert isinstance(result, Comparison) and result.comparable
+    assert (settings.data_dir / "compare" / "comparison.csv").read_text(encoding="utf-8").count(
+        "MA_HCP19"
+    ) >= 3
+    assert (settings.data_dir / "compare" / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+    assert "comparable pair" in ctx.console.export_text()

@@ -48,7 +48,9 @@ def comparison_chart(
         p for p in comparison.comparable if p.national is not None and p.national.value is not None
     ][:max_pairs]
     units = sorted({p.national.unit for p in pairs if p.national}) or ["%"]
-    height = max(2.5, 0.45 * len(pairs) + 1.8)
+    height = max(
+        3.0, 0.5 * len(pairs) + 1.2 * len({p.national.unit for p in pairs if p.national}) + 1.2
+    )
     fig, axes = plt.subplots(len(units), 1, figsize=(9, height), squeeze=False)
     for ax, unit in zip(axes[:, 0], units, strict=True):
         rows = [p for p in pairs if p.national and p.national.unit == unit]
@@ -95,7 +97,7 @@ def comparison_chart(
             for p in rows
         ]
         ax.set_yticks(range(len(rows)), labels, fontsize=7)
-        ax.invert_yaxis()
+        ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
         ax.set_xlabel(unit)
         ax.grid(axis="x", alpha=0.3)
         if not rows:
@@ -129,13 +131,13 @@ def comparison_chart(
         ),
         Line2D([], [], marker="X", color="#c00000", linestyle="", label="UNVERIFIED"),
     ]
-    axes[0, 0].legend(handles=handles, fontsize=7, loc="best")
+    fig.legend(handles=handles, fontsize=7, loc="lower right", ncol=4, frameon=False)
     axes[0, 0].set_title(_shape(t("compare.chart_title", lang), lang), fontsize=10)
     refused = len(comparison.refused)
     fig.text(
         0.01, 0.005, _shape(t("compare.chart_footnote", lang, refused=refused), lang), fontsize=7
     )
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(out, format="svg" if out.suffix.lower() == ".svg" else "png", dpi=120)
     plt.close(fig)
     return out

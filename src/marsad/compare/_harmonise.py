@@ -402,30 +402,42 @@ def _resolve(
                 [_r("national_missing", f"no national cell for {cell_name}", cell=cell_name)],
                 notes,
             )
-        if match[0].suppressed or match[0].value is None:
+        if match[0].suppressed:
+            why = _r(
+                "national_suppressed",
+                f"the national cell {cell_name} is suppressed by disclosure control; it is never reconstructed",
+                cell=cell_name,
+            )
+            return None, [why], notes
+        if match[0].value is None:
             return (
                 None,
-                [
-                    _r(
-                        "national_suppressed",
-                        f"the national cell {cell_name} is suppressed by disclosure control; it is never reconstructed",
-                        cell=cell_name,
-                    )
-                ],
+                [_r("national_missing", f"no national estimate for {cell_name}", cell=cell_name)],
                 notes,
             )
         leaves.append(match[0])
     if len(leaves) == 1:
         return leaves[0], [], notes
     agg, why = _aggregate(leaves, leaves[0], ref.sex, target_label, target_dims)
+    if agg is not None and ref.measure in _PROPORTIONS and "taylor" in leaves[0].method:
+        notes.append(
+            _r(
+                "weights_respondents",
+                "survey cells combined with respondent counts as weights (an approximation of the design-weighted estimate)",
+            )
+        )
     return agg, ([why] if why else []), notes
 
 
-def _latest_year(cells: Sequence[NationalValue], year: int | None) -> list[NationalValue]:
+def _pick_year(
+    cells: Sequence[NationalValue], year: int | None, ref_year: int
+) -> list[NationalValue]:
+    """Cells of one national year: ``year`` if given, else the reference's year when the
+    national data has it (same-year comparison), else the latest year."""
     years = sorted({c.year for c in cells if c.year is not None})
     if not years:
         return list(cells)
-    pick = year if year in years else years[-1]
+    pick = year if year in years else (ref_year if ref_year in years else years[-1])
     return [c for c in cells if c.year in (pick, None)]
 
 
@@ -448,7 +460,8 @@ def harmonise(
     indicator
         Only this national indicator.
     year
-        National year to use (default: the latest year of each indicator).
+        National year to use (default: the reference figure's year when the national data has
+        it, else the latest national year).
     include_superseded
         Also pair figures replaced by a later release (``superseded_by``).
 
@@ -469,9 +482,10 @@ def harmonise(
             groups.setdefault((c.indicator, c.construct), []).append(c)
     pairs: list[Pair] = []
     for (ind, construct), cells in groups.items():
-        cells = _latest_year(cells, year)
-        head = cells[0]
+        all_cells = cells
         for ref in refs:
+            cells = _pick_year(all_cells, year, ref.year)
+            head = cells[0]
             if ref.construct != construct:
                 continue
             target_dims = _target_dims(ref.subgroup)

@@ -42,6 +42,7 @@ _VALUE_COLUMNS = frozenset(
         "base", "construct", "measure", "suppressed", "flags", "method", "label", "n", "year",
         "deff", "se", "low_precision", "reason", "suppression_reason", "rounded", "note",
         "weighted_denominator", "population", "iso3", "area", "scheme", "age_scheme",
+        "reference", "suppression_rule", "p_value", "p_adjusted", "heterogeneity_p",
     }
 )  # fmt: skip
 _UNIT_SCALE = {"proportion": 100.0, "fraction": 100.0}
