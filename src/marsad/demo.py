@@ -25,6 +25,7 @@ STEPS: list[str] = [
     "marsad.synth:demo_step",
     "marsad.ingest:demo_step",
     "marsad.legal:demo_step",
+    "marsad.compare:demo_step",  # after stats: uses ctx.outputs["indicators"] or computes them
 ]
 
 
