@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -93,9 +96,74 @@ _ = (Store, Settings)  # referenced by the adapters below
 
 
 # -- adapters (one per published result) ------------------------------------------------------
+_STATS_DIMS = ("category", "space", "age_band", "gender", "region")
+_CACHE_TTL = 300.0  # seconds; the table is also recomputed as soon as an import lands
+_cache_lock = threading.Lock()
+_table_cache: dict[tuple[str, bool, int], tuple[tuple[Any, ...], float, Any]] = {}
+
+
+def _fingerprint(store: Store) -> tuple[Any, ...]:
+    """Changes whenever data are imported (a new batch, new or removed incidents)."""
+    from sqlalchemy import func, select
+
+    from marsad.store import tables
+
+    b, i = tables.import_batches, tables.incidents
+    with store.connect() as c:
+        last_batch = c.execute(select(func.max(b.c.id), func.count()).select_from(b)).one()
+        n_inc = c.execute(select(func.max(i.c.id))).scalar()
+    return (tuple(last_batch), n_inc)
+
+
+def indicator_table(store: Store, settings: Settings, *, publish: bool = True) -> Any:
+    """The full indicator table of :func:`marsad.stats.compute_indicators`, cached.
+
+    The table is computed once per store state (fingerprint of the import batches and
+    incidents) and at most every five minutes, so the API answers from memory. With
+    ``publish=True`` every cell has passed disclosure control (suppressed cells are NaN).
+    """
+    fn = stage_function("stats", "compute_indicators")
+    key = (str(store.engine.url), publish, settings.min_cell)
+    fp = _fingerprint(store)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _table_cache.get(key)
+        if hit is not None and hit[0] == fp and now - hit[1] < _CACHE_TTL:
+            return hit[2]
+    table = _call(fn, store, settings, publish=publish)
+    with _cache_lock:
+        _table_cache[key] = (fp, now, table)
+    return table
+
+
+def clear_cache() -> None:
+    """Forget cached indicator tables (tests, or after changing definitions)."""
+    with _cache_lock:
+        _table_cache.clear()
+
+
 def indicator_definitions(settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
-    """The indicator definitions (id, label, unit, allowed disaggregations)."""
-    raise Unavailable("The stats stage does not provide indicator definitions yet.", stage="stats")
+    """The indicator definitions (id, label, unit, kind, period, allowed disaggregations)."""
+    fn = stage_function("stats", "load_definitions")
+    defs = _call(fn)
+    return [
+        {
+            "id": d.id,
+            "label": d.label(lang),
+            "kind": d.kind,
+            "unit": d.unit,
+            "period": d.period,
+            "disaggregations": list(d.disaggregations),
+        }
+        for d in sorted(defs.values(), key=lambda d: d.id)
+    ]
+
+
+def _labels(lang: str) -> dict[str, str]:
+    try:
+        return {d["id"]: d["label"] for d in indicator_definitions(Settings(), lang)}
+    except Unavailable:
+        return {}
 
 
 def indicator_cells(
@@ -105,59 +173,276 @@ def indicator_cells(
     indicator: str | None = None,
     filters: dict[str, str | None] | None = None,
     publish: bool = True,
+    lang: str = "en",
 ) -> list[dict[str, Any]]:
-    """Indicator cells; with ``publish=True`` only disclosure-controlled values."""
-    raise Unavailable("The stats stage does not provide indicators yet.", stage="stats")
+    """Indicator cells as plain rows; with ``publish=True`` only disclosure-controlled values.
+
+    Filters: ``indicator``; ``period`` (exact, or a prefix such as ``2025`` for ``2025-Q1``);
+    ``region``, ``space``, ``category``, ``age_band``, ``gender`` (exact codes).
+    """
+    table = indicator_table(store, settings, publish=publish)
+    mask = None
+    if indicator:
+        mask = table["indicator"] == indicator
+    for name, value in (filters or {}).items():
+        if not value:
+            continue
+        if name == "period":
+            col = table["period"].astype(str)
+            cond = (col == value) | col.str.startswith(value + "-")
+        elif name in table.columns:
+            cond = table[name] == value
+        else:
+            continue
+        mask = cond if mask is None else (mask & cond)
+    rows = table if mask is None else table[mask]
+    labels = _labels(lang)
+    keep = [
+        "indicator",
+        "period",
+        *_STATS_DIMS,
+        "value",
+        "lower",
+        "upper",
+        "numerator",
+        "denominator",
+        "unit",
+        "suppressed",
+        "flags",
+        "method",
+    ]
+    keep = [c for c in keep if c in rows.columns]
+    out: list[dict[str, Any]] = []
+    for rec in rows[keep].to_dict("records"):
+        row = {k: plain(v) for k, v in rec.items()}
+        row["suppressed"] = bool(row.get("suppressed"))
+        if publish and row["suppressed"]:  # never leak a withheld value, whatever the engine did
+            for k in ("value", "lower", "upper", "numerator", "denominator"):
+                row[k] = None
+        row["label"] = labels.get(str(row["indicator"]), row["indicator"])
+        out.append(row)
+    return out
+
+
+def suppression_summary(store: Store, settings: Settings) -> dict[str, Any]:
+    """What disclosure control suppressed, by rule and by indicator (for the report's annex)."""
+    table = indicator_table(store, settings, publish=True)
+    records = list(table.attrs.get("suppression", []))
+    by_rule: dict[str, int] = {}
+    by_indicator: dict[str, int] = {}
+    for r in records:
+        rule = str(r.get("rule") if isinstance(r, dict) else r.rule)
+        ind = str(r.get("indicator") if isinstance(r, dict) else r.indicator)
+        by_rule[rule] = by_rule.get(rule, 0) + 1
+        by_indicator[ind] = by_indicator.get(ind, 0) + 1
+    return {
+        "cells": len(table),
+        "primary": by_rule.get("primary", 0),
+        "secondary": by_rule.get("secondary", 0) + by_rule.get("complement", 0),
+        "by_rule": by_rule,
+        "reasons": by_indicator,
+        "notes": list(table.attrs.get("notes", [])),
+    }
 
 
 def emerging_threats(
     store: Store, settings: Settings, *, publish: bool = True
 ) -> list[dict[str, Any]]:
-    raise Unavailable("The stats stage does not provide emerging threats yet.", stage="stats")
+    """Emerging threats ranked by space (from ``marsad.stats``), as plain rows.
+
+    Each row: ``category``, ``space``, ``observed``, ``expected``, ``growth`` with
+    ``growth_lower``/``growth_upper``, ``flagged``, and ``series`` (periods, observed,
+    expected, lower, upper) for the trend chart.
+    """
+    fn = stage_function("stats", "emerging_threats", "rank_threats", "threats")
+    result = _call(fn, store, settings, publish=publish)
+    rows = (
+        result.to_dict("records")
+        if hasattr(result, "to_dict") and hasattr(result, "columns")
+        else result
+    )
+    out = []
+    for r in rows:
+        row = plain(r)
+        if not isinstance(row, dict):
+            continue
+        out.append(row)
+    return out
+
+
+def _legal_analysis(store: Store, settings: Settings) -> Any:
+    analyse = stage_function("legal", "analyse")
+    load_burden = stage_function("legal", "load_burden")
+    burden = load_burden(store, settings)
+    return _call(analyse, burden, min_cell=settings.min_cell)
+
+
+_LEVEL_SCORE = {"explicit": 2, "partial": 1, "unknown": 0, "none": 0}
 
 
 def legal_matrix(store: Store, settings: Settings, lang: str = "en") -> dict[str, Any]:
-    raise Unavailable("The legal stage does not provide a coverage matrix yet.", stage="legal")
+    """National coverage as a heatmap grid: category × victim group → 2/1/0 (None = n/a).
+
+    A (category, group) cell shows the weakest national coverage over the digital spaces,
+    since a gap in any space is a gap. ``cells`` holds every underlying cell.
+    """
+    from marsad.taxonomy import load_taxonomy
+
+    a = _legal_analysis(store, settings)
+    m = a.matrix
+    national = [fw for fw, role in m.frameworks.items() if role == "national"]
+    if not national:
+        raise Unavailable("The legal data hold no national framework.", stage="legal")
+    fw = national[0]
+    tax = load_taxonomy()
+    grid: list[list[int | None]] = []
+    for cat in m.categories:
+        line: list[int | None] = []
+        for g in m.groups:
+            levels = [
+                _LEVEL_SCORE[c.level]
+                for c in m.select(framework=fw, category=cat)
+                if c.group == g and c.level in _LEVEL_SCORE
+            ]
+            line.append(min(levels) if levels else None)
+        grid.append(line)
+    group_labels = {
+        "women": {"en": "Women", "fr": "Femmes", "ar": "النساء"},
+        "girls": {"en": "Girls", "fr": "Filles", "ar": "الفتيات"},
+        "boys": {"en": "Boys", "fr": "Garçons", "ar": "الفتيان"},
+        "men": {"en": "Men", "fr": "Hommes", "ar": "الرجال"},
+    }
+    return {
+        "framework": fw,
+        "categories": list(m.categories),
+        "groups": list(m.groups),
+        "rows": [tax.label("categories", c, lang) for c in m.categories],
+        "cols": [group_labels.get(g, {}).get(lang, g) for g in m.groups],
+        "levels": grid,
+        "burden_used": bool(a.burden_used),
+    }
 
 
 def legal_gaps(store: Store, settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
-    raise Unavailable("The legal stage does not provide gaps yet.", stage="legal")
+    """Gaps ranked by priority (burden × severity × gap size), every input beside the score."""
+    from marsad.taxonomy import load_taxonomy
+
+    a = _legal_analysis(store, settings)
+    rows_fn = stage_function("legal", "priorities_rows")
+    tax = load_taxonomy()
+    out = []
+    for row in rows_fn(a.priorities):
+        r = plain(row)
+        r["title"] = tax.label("categories", str(r.get("category")), lang)
+        out.append(r)
+    return out
 
 
 def recommendations(store: Store, settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
-    raise Unavailable("The legal stage does not provide recommendations yet.", stage="legal")
+    """One recommendation per priority gap, citing the gap, the evidence and the standards."""
+    a = _legal_analysis(store, settings)
+    recommend = stage_function("legal", "recommend")
+    to_json = stage_function("legal", "recommendations_json")
+    recs = _call(
+        recommend,
+        list(a.priorities),
+        a.matrix.corpus,
+        lang=lang,
+        top=10,
+        min_cell=settings.min_cell,
+    )
+    return [dict(plain(r)) for r in to_json(recs)]
 
 
 def comparison(store: Store, settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
-    raise Unavailable("The compare stage does not provide comparisons yet.", stage="compare")
+    """National published values beside comparable reference figures (``marsad.compare``)."""
+    compare = stage_function("compare", "compare")
+    national = indicator_table(store, settings, publish=True)
+    result = _call(compare, national)
+    labels = _labels(lang)
+    out = []
+    for rec in result.records(lang):
+        r = plain(rec)
+        r["label"] = labels.get(str(r.get("indicator")), r.get("indicator"))
+        r["reference_label"] = (
+            f"{r.get('publisher') or r.get('source')} {r.get('reference_year') or ''}".strip()
+        )
+        r["reference_lower"] = r.get("reference_range_low")
+        r["reference_upper"] = r.get("reference_range_high")
+        r["reason"] = r.get("reasons")
+        out.append(r)
+    return out
 
 
-def estimates(store: Store, settings: Settings, *, publish: bool = True) -> list[dict[str, Any]]:
-    raise Unavailable("The estimate stage does not provide estimates yet.", stage="estimate")
+def estimates(
+    store: Store, settings: Settings, *, publish: bool = True, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Multiple-systems estimates per stratum: recorded, estimate, interval, model, warnings.
+
+    Strata under the disclosure threshold have ``recorded`` withheld by the estimate stage.
+    """
+    fn = stage_function("estimate", "estimate_population")
+    result = _call(fn, store, settings)
+    out = []
+    for r in result.rows:
+        row = plain(r.as_row(lang))
+        row["warnings"] = [w for w in str(row.get("warnings") or "").split(";") if w]
+        row["suppressed"] = bool(getattr(r, "suppressed", False))
+        if publish and row["suppressed"]:
+            row["recorded"] = None
+        out.append(row)
+    return out
 
 
-def suppression_summary(store: Store, settings: Settings) -> dict[str, Any]:
-    """What disclosure control suppressed, and why (for the report's annex)."""
-    raise Unavailable("The stats stage does not report suppressions yet.", stage="stats")
+@cache
+def _detector() -> Any:
+    """The default detector (shipped rules), built once per process."""
+    cls = getattr(_module("detect"), "Detector", None)
+    if cls is None:
+        raise Unavailable("The detect stage does not provide a Detector yet.", stage="detect")
+    return cls.default()
 
 
 def detect_text(text: str) -> dict[str, Any]:
-    raise Unavailable("The detect stage does not provide a text detector yet.", stage="detect")
+    """Run the default detector on one text: harmful, categories, scores, language, evidence.
+
+    Evidence spans are character offsets into ``text`` (``start``, ``end``, ``category``,
+    ``rule``); the text itself is not stored.
+    """
+    result = _call(_detector().detect, text)
+    out = result.to_dict() if hasattr(result, "to_dict") else plain(result)
+    return dict(out)
 
 
 def import_file(store: Store, settings: Settings, path: Path, profile: str) -> dict[str, Any]:
-    """Ingest one uploaded file through the ingest library; returns its import report."""
+    """Ingest one uploaded file with a *shipped* profile; returns its import report.
+
+    Only shipped profile ids are accepted from the web (a path would let a web user read
+    files on the server). Rows with errors are quarantined by the ingest library.
+    """
+    known = profiles()
+    if profile not in known:
+        from marsad.errors import ProfileError
+
+        raise ProfileError(
+            f"Unknown profile {profile!r}; use one of: {', '.join(known) or '(none shipped)'}.",
+            code="profile.unknown",
+            profile=profile,
+        )
     fn = stage_function("ingest", "ingest_file")
-    return dict(plain(_call(fn, store, settings, path, profile)))
+    try:
+        report = fn(store, settings, path, profile, progress=False)
+    except MarsadError as exc:
+        if exc.code.startswith(("ingest.", "profile.")):
+            raise  # the file itself is unreadable: the caller answers 422 with the message
+        raise Unavailable(exc.message, stage=exc.code) from exc
+    return dict(plain(report))
 
 
 def profiles() -> list[str]:
-    """Ids of the shipped source profiles."""
+    """Ids of the shipped source profiles ([] when the ingest stage is missing)."""
     try:
-        mod = _module("ingest")
+        fn = stage_function("ingest", "list_profiles")
     except Unavailable:
         return []
-    fn = getattr(mod, "list_profiles", None) or getattr(mod, "shipped_profiles", None)
-    if callable(fn):
-        return [getattr(p, "id", p) for p in fn()]
-    return []
+    return [str(getattr(p, "id", p)) for p in fn()]

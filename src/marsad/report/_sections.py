@@ -7,7 +7,6 @@ built-in sections use the same mechanism.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +62,32 @@ def _cells(ctx: ReportContext) -> tuple[list[dict[str, Any]] | None, str | None]
     return ctx.fetch("cells", lambda: data.indicator_cells(ctx.store, ctx.settings, publish=True))
 
 
+TOTAL = frozenset({"", "all", "_all", "total", "*"})
+_OTHER_DIMS = ("category", "space", "age_band", "gender", "region")
+
+
+def is_total(value: Any) -> bool:
+    """True for a margin (all categories, all regions...) or a dimension not broken down."""
+    return value is None or str(value) in TOTAL
+
+
+def _only(
+    rows: list[dict[str, Any]], indicator: str, dims: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Rows of ``indicator`` broken down by exactly ``dims``, for its latest period."""
+    sel = [
+        r
+        for r in rows
+        if r.get("indicator") == indicator
+        and all(not is_total(r.get(d)) for d in dims)
+        and all(is_total(r.get(d)) for d in _OTHER_DIMS if d not in dims)
+    ]
+    if not sel:
+        return []
+    latest = max(str(r.get("period")) for r in sel)
+    return [r for r in sel if str(r.get("period")) == latest]
+
+
 def spaces(ctx: ReportContext) -> Section:
     """Diagnosis per digital space: recorded incidents by category, and the flagged threats."""
     rows, why = _cells(ctx)
@@ -72,28 +97,23 @@ def spaces(ctx: ReportContext) -> Section:
     title = ctx.tr("report.sec.spaces")
     if rows is None:
         return Section("spaces", title, "sections/spaces.html", unavailable=why)
-    per_space: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        if (
-            r.get("space") in SPACES_OF_INTEREST
-            and r.get("category")
-            and r.get("unit") in (None, "count")
-        ) and not any(r.get(d) for d in ("region", "age_band", "gender")):
-            per_space[str(r["space"])].append(r)
+    cells_all = _only(rows, "incidents_recorded", ("category", "space"))
     charts: list[Chart] = []
     blocks = []
     for sp in SPACES_OF_INTEREST:
-        cells = sorted(per_space.get(sp, []), key=lambda r: -(r.get("value") or 0))[:10]
+        cells = [r for r in cells_all if r.get("space") == sp]
+        cells = sorted(cells, key=lambda r: -(r.get("value") or 0))[:10]
         label = views.label_of("space", sp, ctx.lang)
         flagged = [th for th in threats or [] if th.get("space") == sp and th.get("flagged", True)]
         chart = None
         if cells:
+            period = cells[0].get("period")
             chart = bar_intervals(
                 [views.label_of("category", r.get("category"), ctx.lang) for r in cells],
                 [None if r.get("suppressed") else r.get("value") for r in cells],
                 [None if r.get("suppressed") else r.get("lower") for r in cells],
                 [None if r.get("suppressed") else r.get("upper") for r in cells],
-                title=f"{label} — {ctx.tr('report.by_category')}",
+                title=f"{label} — {ctx.tr('report.by_category')} ({period})",
                 rtl=ctx.lang == "ar",
             )
             charts.append(chart)
@@ -116,13 +136,15 @@ def age_gender(ctx: ReportContext) -> Section:
     title = ctx.tr("report.sec.age_gender")
     if rows is None:
         return Section("age_gender", title, "sections/age_gender.html", unavailable=why)
-    cells = [
-        r
-        for r in rows
-        if r.get("age_band")
-        and r.get("gender") in ("female", "male")
-        and not any(r.get(d) for d in ("region", "space", "category"))
-    ]
+    cells = []
+    for ind in ("victims_rate", "incidents_recorded"):
+        cells = [
+            r
+            for r in _only(rows, ind, ("age_band", "gender"))
+            if r.get("gender") in ("female", "male")
+        ]
+        if cells:
+            break
     if not cells:
         return Section(
             "age_gender",
@@ -130,40 +152,32 @@ def age_gender(ctx: ReportContext) -> Section:
             "sections/age_gender.html",
             unavailable=ctx.tr("report.no_age_gender"),
         )
-    first = cells[0].get("indicator")
-    cells = [r for r in cells if r.get("indicator") == first]
-    bands = sorted(
-        {str(r["age_band"]) for r in cells},
-        key=lambda b: int("".join(ch for ch in b if ch.isdigit())[:2] or 0),
-    )
+
+    def low(b: str) -> int:
+        digits = "".join(ch if ch.isdigit() else " " for ch in b).split()
+        return int(digits[0]) if digits else 999
+
+    bands = sorted({str(r["age_band"]) for r in cells}, key=low)
     series: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
     for g in ("female", "male"):
         by = {r["age_band"]: r for r in cells if r.get("gender") == g}
-        vals = [
-            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("value") for b in bands
-        ]
-        lo = [
-            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("lower") for b in bands
-        ]
-        hi = [
-            None if by.get(b, {}).get("suppressed") else by.get(b, {}).get("upper") for b in bands
-        ]
+        pick = [by.get(b, {}) for b in bands]
+        vals = [None if c.get("suppressed") else c.get("value") for c in pick]
+        lo = [None if c.get("suppressed") else c.get("lower") for c in pick]
+        hi = [None if c.get("suppressed") else c.get("upper") for c in pick]
         series[views.label_of("gender", g, ctx.lang)] = (vals, lo, hi)
+    first = cells[0]
     chart = grouped_bars(
         bands,
         series,
-        title=str(cells[0].get("label") or first),
-        ylabel=str(cells[0].get("unit") or ""),
+        title=f"{first.get('label') or first.get('indicator')} ({first.get('period')})",
+        ylabel=str(first.get("unit") or ""),
         rtl=ctx.lang == "ar",
     )
-    ratios, _ = ctx.fetch("ratios", lambda: [])
-    return Section(
-        "age_gender",
-        title,
-        "sections/age_gender.html",
-        {"cells": cells, "ratios": ratios or []},
-        (chart,),
-    )
+    shown = sorted(cells, key=lambda r: (low(str(r["age_band"])), str(r.get("gender"))))
+    for r in shown:
+        r["gender_label"] = views.label_of("gender", r.get("gender"), ctx.lang)
+    return Section("age_gender", title, "sections/age_gender.html", {"cells": shown}, (chart,))
 
 
 def threats(ctx: ReportContext) -> Section:

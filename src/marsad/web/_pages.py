@@ -120,7 +120,7 @@ def indicators_page(request: Request, user: ViewerPage) -> Response:
     defs, _ = _try(lambda: data.indicator_definitions(settings, lang))
     rows, unavailable = _try(
         lambda: data.indicator_cells(
-            store, settings, indicator=indicator, filters=filters, publish=True
+            store, settings, indicator=indicator, filters=filters, publish=True, lang=lang
         )
     )
     chart = views.indicator_chart(rows, lang, indicator=indicator) if rows else None
