@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,17 @@ _ORD0 = dt.date(1970, 1, 1).toordinal()
 _EXCEL0 = dt.date(1899, 12, 30)
 
 
+_BLOCK = 4096
+
+
 def day(d: int) -> dt.date:
     return dt.date.fromordinal(_ORD0 + int(d))
+
+
+@lru_cache(maxsize=65_536)
+def fmt_day(d: int, fmt: str) -> str:
+    """``day(d)`` formatted (cached: a register has few distinct dates)."""
+    return day(d).strftime(fmt)
 
 
 @dataclass
@@ -121,73 +131,75 @@ class _Formatter:
 
     def __init__(self, d: SourceData) -> None:
         self.d = d
+        self.row: dict[str, Any] = {}
+        self.rec: list[int] = []
 
     # helpers --------------------------------------------------------------
     def r(self, j: int, k: int) -> int:
-        return int(self.d.recipe[j, k])
+        return self.rec[k]
 
     def phone(self, j: int, nsn: int, salt: int = 0) -> str:
         styles = PHONE_STYLE_MIX[self.source]
         return P.format_phone(nsn, styles[(self.r(j, 0) + salt) % len(styles)])
 
     def perp_number(self, j: int) -> int:
-        return P.phone_number(int(self.d.a["victim"][j]), self.r(j, 1) % 3 == 0, offset=50_000_000)
+        return P.phone_number(self.row["victim"], self.r(j, 1) % 3 == 0, offset=50_000_000)
 
     def narrative(self, j: int, name: str, lang: str) -> str:
-        a = self.d.a
-        cat = T.CATEGORIES[int(a["cat"][j])]
-        g = int(a["gender"][j])
-        victim = int(a["victim"][j])
-        handle = P.handle(int(a["salt"][j]) // 3 + 17)
-        platform = T.PLATFORM_NAMES[int(a["platform"][j])]
+        a = self.row
+        cat = T.CATEGORIES[a["cat"]]
+        g = a["gender"]
+        victim = a["victim"]
+        handle = P.handle(a["salt"] // 3 + 17)
+        platform = T.PLATFORM_NAMES[a["platform"]]
         text, used = narrative(
             lang,
             cat,
-            [int(x) for x in self.d.recipe[j, 4:12]],
+            self.rec[4:12],
             name=name,
-            cin="" if a["minor"][j] else P.cin(victim),
+            cin="" if a["minor"] else P.cin(victim),
             platform=platform,
-            rel=int(a["rel"][j]),
-            age=int(a["age"][j]),
+            rel=a["rel"],
+            age=a["age"],
             phone=P.format_phone(self.perp_number(j), self.r(j, 2) % P.PHONE_STYLES),
-            vphone=P.format_phone(int(a["phone"][j]), self.r(j, 3) % P.PHONE_STYLES),
+            vphone=P.format_phone(a["phone"], self.r(j, 3) % P.PHONE_STYLES),
             handle=handle,
-            url=P.url(platform, handle, int(a["salt"][j])),
-            email=P.email(g, int(a["first"][j]), int(a["last"][j]), int(a["salt"][j])),
-            rib=P.rib(int(a["salt"][j])),
+            url=P.url(platform, handle, a["salt"]),
+            email=P.email(g, a["first"], a["last"], a["salt"]),
+            rib=P.rib(a["salt"]),
         )
         if len(self.d.pii_sample) < 300:
             self.d.pii_sample.extend(used)
         return text
 
     def names(self, j: int, arabic: bool = False) -> tuple[str, str]:
-        a = self.d.a
-        g = int(a["gender"][j])
+        a = self.row
+        g = a["gender"]
         return (
-            P.first_name(g, int(a["first"][j]), arabic),
-            P.last_name(int(a["last"][j]), arabic),
+            P.first_name(g, a["first"], arabic),
+            P.last_name(a["last"], arabic),
         )
 
     def variant(self, j: int, options: tuple[str, ...], k: int = 1) -> str:
         return options[self.r(j, k) % len(options)]
 
     def code_cells(self, j: int) -> dict[str, str]:
-        a = self.d.a
+        a = self.row
         s = self.source
-        g = int(a["gender"][j])
+        g = a["gender"]
         gkey = s
         if s == "hotline":
-            gkey = "hotline_minor" if a["minor"][j] else "hotline_adult"
+            gkey = "hotline_minor" if a["minor"] else "hotline_adult"
         return {
-            "category": self.variant(j, V.CATEGORY[s][T.CATEGORIES[int(a["cat"][j])]]),
-            "space": V.SPACE[s][T.SPACES[int(a["space"][j])]],
+            "category": self.variant(j, V.CATEGORY[s][T.CATEGORIES[a["cat"]]]),
+            "space": V.SPACE[s][T.SPACES[a["space"]]],
             "gender": self.variant(j, V.GENDER[gkey][g], 2),
-            "rel": V.RELATIONSHIP[s][int(a["rel"][j])],
-            "platform": T.PLATFORM_NAMES[int(a["platform"][j])],
+            "rel": V.RELATIONSHIP[s][a["rel"]],
+            "platform": T.PLATFORM_NAMES[a["platform"]],
         }
 
     def age(self, j: int) -> str:
-        return "" if self.r(j, 3) % 25 == 0 else str(int(self.d.a["age"][j]))
+        return "" if self.r(j, 3) % 25 == 0 else str(self.row["age"])
 
     # to implement -----------------------------------------------------------
     def cells(self, j: int) -> dict[str, Any]:
@@ -215,15 +227,27 @@ class _Formatter:
     def rows(self) -> Iterator[tuple[str, list[Any]]]:
         """Yield (dirty kind or "", row cells in header order) in file order."""
         counters = dict.fromkeys(DIRTY_KINDS, 0)
-        for j, k in zip(self.d.order.tolist(), self.d.kinds.tolist(), strict=True):
-            cells = self.cells(j)
-            kind = ""
-            if k:
-                kind = DIRTY_KINDS[k - 1]
-                cells = self.dirty_cells(j, kind, cells, counters[kind])
-                counters[kind] += 1
-                self.d.dirty.setdefault(kind, []).append(str(cells[self.id_col]))
-            yield kind, [cells[h] for h in self.header]
+        d = self.d
+        cols = {**d.a, "report": d.report, "incident": d.incident, "lang": d.lang}
+        for start in range(0, len(d.order), _BLOCK):
+            js = d.order[start : start + _BLOCK]
+            block = {k: v[js].tolist() for k, v in cols.items()}
+            recipes = d.recipe[js].tolist()
+            kinds = d.kinds[start : start + _BLOCK].tolist()
+            for i, j in enumerate(js.tolist()):
+                self.row = {k: v[i] for k, v in block.items()}
+                self.rec = recipes[i]
+                yield self._one(j, kinds[i], counters)
+
+    def _one(self, j: int, k: int, counters: dict[str, int]) -> tuple[str, list[Any]]:
+        cells = self.cells(j)
+        kind = ""
+        if k:
+            kind = DIRTY_KINDS[k - 1]
+            cells = self.dirty_cells(j, kind, cells, counters[kind])
+            counters[kind] += 1
+            self.d.dirty.setdefault(kind, []).append(str(cells[self.id_col]))
+        return kind, [cells[h] for h in self.header]
 
 
 class PoliceFormatter(_Formatter):
@@ -250,21 +274,21 @@ class PoliceFormatter(_Formatter):
         return out
 
     def cells(self, j: int) -> dict[str, Any]:
-        a = self.d.a
+        a = self.row
         c = self.code_cells(j)
         first, last = self.names(j)
         last = last.upper()
         yes, no = V.YES_NO["police"]
         return {
             "N° plainte": self.ids[j],
-            "Date plainte": day(self.d.report[j]).strftime("%d/%m/%Y"),
-            "Date des faits": day(self.d.incident[j]).strftime("%d/%m/%Y"),
+            "Date plainte": fmt_day(self.row["report"], "%d/%m/%Y"),
+            "Date des faits": fmt_day(self.row["incident"], "%d/%m/%Y"),
             "Service": ("Sûreté nationale", "Gendarmerie royale")[self.r(j, 2) % 5 == 0],
-            "Région": V.REGION_FR[T.REGIONS[int(a["region"][j])]],
+            "Région": V.REGION_FR[T.REGIONS[a["region"]]],
             "Nom victime": last,
             "Prénom victime": first,
-            "CIN victime": "" if a["minor"][j] else P.cin(int(a["victim"][j])),
-            "Téléphone victime": self.phone(j, int(a["phone"][j])),
+            "CIN victime": "" if a["minor"] else P.cin(a["victim"]),
+            "Téléphone victime": self.phone(j, a["phone"]),
             "Sexe": c["gender"],
             "Âge": self.age(j),
             "Qualification": c["category"],
@@ -292,33 +316,33 @@ class HotlineFormatter(_Formatter):
         self.ids = [f"HL-{day(r).year}-{i + 1:06d}" for i, r in enumerate(self.d.report.tolist())]
 
     def cells(self, j: int) -> dict[str, Any]:
-        a = self.d.a
+        a = self.row
         c = self.code_cells(j)
         first, _ = self.names(j)
-        inc = day(self.d.incident[j])
+        inc = day(self.row["incident"])
         style = self.r(j, 3) % 10
         inc_cell: Any = inc
         if style in (1, 2):
             inc_cell = (inc - _EXCEL0).days  # an Excel serial number typed as a plain number
         elif style == 3:
             inc_cell = inc.strftime("%d/%m/%Y")
-        age = "" if self.r(j, 2) % 8 == 0 else int(a["age"][j])
+        age = "" if self.r(j, 2) % 8 == 0 else a["age"]
         group = ""
         if age == "":
-            legal = "0-14" if a["age"][j] < 15 else ("15-17" if a["age"][j] < 18 else "18+")
+            legal = "0-14" if a["age"] < 15 else ("15-17" if a["age"] < 18 else "18+")
             group = V.HOTLINE_AGE_GROUP[legal]
         yes, no = V.YES_NO["hotline"]
-        lang = str(self.d.lang[j])
+        lang = self.row["lang"]
         return {
             "Case ID": self.ids[j],
-            "Call date": day(self.d.report[j]),
+            "Call date": day(self.row["report"]),
             "Incident date": inc_cell,
             "Caller name": first,
-            "Phone": self.phone(j, int(a["phone"][j])),
+            "Phone": self.phone(j, a["phone"]),
             "Gender": c["gender"],
             "Age": age,
             "Age group": group,
-            "Region": "" if self.r(j, 4) % 30 == 0 else V.REGION_EN[T.REGIONS[int(a["region"][j])]],
+            "Region": "" if self.r(j, 4) % 30 == 0 else V.REGION_EN[T.REGIONS[a["region"]]],
             "Type of abuse": c["category"],
             "Space": c["space"],
             "Platform": c["platform"],
@@ -346,27 +370,27 @@ class NgoFormatter(_Formatter):
         self.ids = [f"CE-{day(r).year}-{i + 1:05d}" for i, r in enumerate(self.d.report.tolist())]
 
     def cells(self, j: int) -> dict[str, Any]:
-        a = self.d.a
+        a = self.row
         c = self.code_cells(j)
         first, last = self.names(j, arabic=True)
         full = f"{first} {last}"
-        g = int(a["gender"][j])
+        g = a["gender"]
         yes, no = V.YES_NO["ngo"]
-        lang = str(self.d.lang[j])
+        lang = self.row["lang"]
         email = ""
         if self.r(j, 5) % 5 < 3:
-            email = P.email(g, int(a["first"][j]), int(a["last"][j]), int(a["salt"][j]))
+            email = P.email(g, a["first"], a["last"], a["salt"])
         return {
             "رقم الملف": self.ids[j],
-            "تاريخ الاستقبال": day(self.d.report[j]).strftime("%d-%m-%Y"),
-            "تاريخ الواقعة": day(self.d.incident[j]).strftime("%d-%m-%Y"),
+            "تاريخ الاستقبال": fmt_day(self.row["report"], "%d-%m-%Y"),
+            "تاريخ الواقعة": fmt_day(self.row["incident"], "%d-%m-%Y"),
             "الاسم الكامل": full,
-            "رقم البطاقة الوطنية": "" if a["minor"][j] else P.cin(int(a["victim"][j])),
-            "الهاتف": self.phone(j, int(a["phone"][j])),
+            "رقم البطاقة الوطنية": "" if a["minor"] else P.cin(a["victim"]),
+            "الهاتف": self.phone(j, a["phone"]),
             "البريد الإلكتروني": email,
             "الجنس": c["gender"],
             "السن": self.age(j),
-            "الجهة": V.REGION_AR[T.REGIONS[int(a["region"][j])]],
+            "الجهة": V.REGION_AR[T.REGIONS[a["region"]]],
             "نوع العنف": c["category"],
             "الفضاء الرقمي": c["space"],
             "المنصة": c["platform"],
@@ -393,7 +417,7 @@ class KoboFormatter(_Formatter):
     )
 
     def uid(self, j: int) -> str:
-        r = [int(x) for x in self.d.recipe[j, :5]]
+        r = self.rec[:5]
         value = (r[0] << 97 | r[1] << 66 | r[2] << 35 | r[3] << 4 | r[4] & 15) & (2**128 - 1)
         return str(uuid.UUID(int=value, version=4))
 
@@ -401,17 +425,17 @@ class KoboFormatter(_Formatter):
         return str(uuid.UUID(int=(uuid.UUID(rid).int ^ (n + 1) * 0x9E3779B97F4A7C15), version=4))
 
     def cells(self, j: int) -> dict[str, Any]:
-        a = self.d.a
+        a = self.row
         c = self.code_cells(j)
         first, _ = self.names(j)
-        rep = day(self.d.report[j])
+        rep = day(self.row["report"])
         sec = self.r(j, 5) % 36_000 + 8 * 3600
         start = dt.datetime.combine(rep, dt.time()) + dt.timedelta(seconds=sec)
         end = start + dt.timedelta(seconds=120 + self.r(j, 6) % 900)
         sub = end + dt.timedelta(seconds=30 + self.r(j, 7) % 86_000)
         u = self.uid(j)
         yes, no = V.YES_NO["outreach"]
-        lang = str(self.d.lang[j])
+        lang = self.row["lang"]
         use_name = self.r(j, 8) % 3 == 0
         return {
             "start": start.strftime("%Y-%m-%dT%H:%M:%S.000+01:00"),
@@ -422,9 +446,9 @@ class KoboFormatter(_Formatter):
             "victim/first_name": first if use_name else "",
             "victim/age": self.age(j),
             "victim/gender": c["gender"],
-            "victim/region": V.REGION_KOBO[T.REGIONS[int(a["region"][j])]],
-            "victim/phone": self.phone(j, int(a["phone"][j])),
-            "incident/date": day(self.d.incident[j]).isoformat(),
+            "victim/region": V.REGION_KOBO[T.REGIONS[a["region"]]],
+            "victim/phone": self.phone(j, a["phone"]),
+            "incident/date": fmt_day(self.row["incident"], "%Y-%m-%d"),
             "incident/type": c["category"],
             "incident/space": c["space"],
             "incident/platform": c["platform"],
