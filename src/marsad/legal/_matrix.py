@@ -303,7 +303,12 @@ def _cell(
         unverified.append(f"{iid}: finding 'not_found' for {category}")
     # R8: national law, minor victims, a category not specific to children: is there an
     # aggravation for minors?
-    if role == "national" and GROUPS[group][1] and level in ("explicit", "partial"):
+    if (
+        role == "national"
+        and GROUPS[group][1]
+        and not minors_only
+        and level in ("explicit", "partial")
+    ):
         decided = {c.provision.article for c in deciding}
         if all(c.provision.victims.max_age is None for c in deciding):
             aggs = [

@@ -181,9 +181,13 @@ def _weakest(levels: list[str]) -> str:
 def load_burden(store: object, settings: object) -> dict[str, BurdenLike] | None:
     """The measured burden from ``marsad.stats.category_burden``, or None when unavailable.
 
-    None when the stats stage is not installed or the store holds no data for it; the
+    None when the store holds no incidents, when the stats stage does not provide
+    ``category_burden``, or when it raises a MarsadError (e.g. no population data); the
     legal analysis then runs on severity and gap size alone.
     """
+    count = getattr(store, "count", None)
+    if callable(count) and count("incidents") == 0:
+        return None  # nothing measured: do not load the statistics stack
     try:
         from marsad.stats import category_burden  # type: ignore[attr-defined]
     except ImportError:
