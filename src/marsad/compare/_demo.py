@@ -26,7 +26,7 @@ def national_from_stats(store: Store, settings: Settings) -> Any:
         When the stats stage is not installed or cannot compute (message says so).
     """
     try:
-        from marsad.stats import compute_indicators  # type: ignore[attr-defined]
+        from marsad.stats import compute_indicators
     except ImportError as exc:
         raise MarsadError(
             "National indicators need the stats stage (marsad.stats.compute_indicators), which "

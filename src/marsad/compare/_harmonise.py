@@ -195,7 +195,7 @@ def _tile(labels: Iterable[str], target: AgeBand) -> tuple[list[str] | None, Rea
             target=target.label,
         )
     inside.sort(key=lambda x: x[0].low)
-    expect = target.low
+    expect: float = target.low
     for b, _ in inside:
         if b.low != expect:
             break
@@ -340,7 +340,7 @@ def _resolve(
         if any(k not in c.dims for c in cells):
             dim_values.append([None])
         else:
-            dim_values.append(sorted({c.dims[k] for c in cells}))
+            dim_values.append(list(sorted({c.dims[k] for c in cells})))
             notes.append(_r("aggregated", f"national figure summed over {k}", dim=k))
     # Age.
     target = _band(ref.age_band)

@@ -162,13 +162,13 @@ def _parse_row(
             )
             err(col, f"reference.missing_{col}", f"'{col}' is empty: {what}.")
     for field in ("construct", "measure", "period", "base", "sex", "status"):
-        value = row.get(field, "").strip()
+        term = row.get(field, "").strip()
         known = vocab.terms(field)
-        if value and value not in known:
+        if term and term not in known:
             err(
                 field,
                 f"reference.unknown_{field}",
-                f"unknown {field} {value!r}; use one of: {', '.join(known)}.",
+                f"unknown {field} {term!r}; use one of: {', '.join(known)}.",
             )
     age_band = row.get("age_band", "").strip() or None
     try:
