@@ -85,8 +85,9 @@ class RowPlan:
         self.pseudo = pseudonymise
         self.scrubber = Scrubber()
         self.today = today or date.today()
-        self.na = {norm_key(v) for v in profile.na_values}
+        self.na = _na_variants(profile.na_values)
         self.analysis = self.tax.scheme("analysis")
+        self.analysis_band = {age: self.analysis.band_of(age) for age in range(0, 131)}
         pname = profile.file_name
 
         def idx(column: str, why: str) -> int:
@@ -297,7 +298,7 @@ class RowPlan:
                         )
                     )
                     return
-            out["age_band"] = self.analysis.band_of(age)
+            out["age_band"] = self.analysis_band.get(age)
             out["age_band_scheme"] = "analysis"
             out["minor"] = age < 18
             out["age_unknown"] = False
@@ -384,13 +385,21 @@ def _text(raw: Any) -> str:
 
 
 def _is_na(raw: Any, na: set[str]) -> bool:
+    """``na`` holds the NA tokens in every case variant (see :func:`_na_variants`)."""
+    if raw.__class__ is str:
+        return raw in na or (len(raw) < 8 and (not raw.strip() or norm_key(raw) in na))
     if raw is None:
         return True
-    if isinstance(raw, str):
-        return raw == "" or (len(raw) < 6 and norm_key(raw) in na)
     if isinstance(raw, float):
         return math.isnan(raw)
     return False
+
+
+def _na_variants(values: tuple[str, ...]) -> set[str]:
+    out = {""}
+    for v in values:
+        out.update({v, v.lower(), v.upper(), v.title(), norm_key(v)})
+    return out
 
 
 def _range_text(lo: float | None, hi: float | None) -> str:
@@ -419,9 +428,9 @@ def _int_conv(lo: float | None, hi: float | None) -> Converter:
                 raise _Bad("ingest.not_int", reason)
             v = int(raw)
         else:
-            s = raw.strip().translate(DIGITS)
+            s = raw.strip()
             try:
-                v = int(s)
+                v = int(s)  # int() reads Arabic-Indic digits too
             except ValueError:
                 try:
                     f = float(s)
@@ -446,7 +455,7 @@ def _float_conv(lo: float | None, hi: float | None) -> Converter:
         if isinstance(raw, int | float):
             v = float(raw)
         else:
-            s = raw.strip().translate(DIGITS)
+            s = raw.strip()
             if "," in s and "." not in s and s.count(",") == 1:
                 s = s.replace(",", ".")
             try:
@@ -532,16 +541,19 @@ def _date_conv(formats: tuple[str, ...], today: date) -> Converter:
                 raise _Bad("ingest.bad_date", reason)
             got = (d, "day")
         else:
-            s = raw.strip().translate(DIGITS)
-            hit = cache.get(s)
+            hit = cache.get(raw)
             if hit is not None:
                 return hit
-            parsed = _parse_date(s, formats)
+            parsed = _parse_date(raw.strip().translate(DIGITS), formats)
             if parsed is None:
                 raise _Bad("ingest.bad_date", reason)
-            got = parsed
+            got = check(parsed)
             if len(cache) < 100_000:
-                cache[s] = got
+                cache[raw] = got
+            return got
+        return check(got)
+
+    def check(got: tuple[date, str]) -> tuple[date, str]:
         if got[0].year < 1900:
             raise _Bad("ingest.bad_date", reason + " from 1900 on")
         if got[0] > latest:

@@ -34,7 +34,7 @@ from marsad.ingest._profile import Profile, load_profile
 from marsad.ingest._pseudonym import Pseudonymiser
 from marsad.ingest._readers import inspect_file, open_rows
 from marsad.ingest._targets import TARGETS
-from marsad.ingest._writer import Writer
+from marsad.ingest._writer import Method, Writer
 from marsad.store import Store, utcnow
 from marsad.store import tables as s
 
@@ -95,6 +95,7 @@ def ingest_file(
     dedup_window_days: int = 30,
     chunk_size: int = DEFAULT_CHUNK,
     console: Console | None = None,
+    method: Method = "auto",
 ) -> ImportReport:
     """Import one file into ``store`` following ``profile`` (a shipped id, a path or a Profile).
 
@@ -106,6 +107,9 @@ def ingest_file(
         Largest gap between incident dates of two reports of the same incident.
     chunk_size
         Rows per transaction.
+    method
+        How rows are written: ``auto`` (COPY on PostgreSQL, executemany on SQLite),
+        ``executemany`` or ``copy``.
 
     Raises
     ------
@@ -128,7 +132,7 @@ def ingest_file(
         batch, resumed = _open_batch(store, source_id, file.name, info.sha256, prof.key)
         if batch.status == "complete":
             return _report(store, batch.id, file, prof, already=True, started=started)
-        writer = Writer(store, TARGETS[prof.target].table, batch.id, source_id)
+        writer = Writer(store, TARGETS[prof.target].table, batch.id, source_id, method)
         skip = int(batch.rows_read)
         show = sys.stderr.isatty() if progress is None else progress
         try:

@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ _EXTENSIONS = {
     ".pq": "parquet",
 }
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 csv.field_size_limit(64 * 1024 * 1024)
 
 
@@ -91,9 +93,14 @@ def inspect_file(path: Path, fmt: FormatSpec) -> FileInfo:
                     utf8.decode(chunk)
                 except UnicodeDecodeError:
                     valid_utf8 = False
-            if text and len(sample) < 256_000 and fmt.encoding == "auto":
+            if (
+                text
+                and len(sample) < 256_000
+                and fmt.encoding == "auto"
+                and _NON_ASCII.search(chunk)
+            ):
                 for line in chunk.splitlines():
-                    if any(b > 127 for b in line[:4000]):
+                    if _NON_ASCII.search(line):
                         sample += line[:4000] + b"\n"
     encoding: str | None = None
     if text:

@@ -68,6 +68,7 @@ _NUMBERS = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]{1,29}(?<!\.)")
 _HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
 def _numbers(match: re.Match[str]) -> str:
@@ -87,6 +88,7 @@ class Scrubber:
 
     def __init__(self, min_name_length: int = 3) -> None:
         self.min_name_length = min_name_length
+        self._names: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
     def __call__(self, text: str, names: Iterable[str] = ()) -> str:
         """Scrub ``text``; ``names`` are this record's values of the profile's name columns."""
@@ -96,37 +98,58 @@ class Scrubber:
             text = _URL.sub(PLACEHOLDERS["url"], text)
         if "@" in text:
             text = _EMAIL.sub(PLACEHOLDERS["email"], text)
-        if _HAS_DIGIT.search(text):
-            folded = text.translate(DIGITS)
-            same = folded == text
-            text = _NUMBERS.sub(_numbers, text) if same else _splice(text, folded)
+        first = _HAS_DIGIT.search(text)
+        if first:
+            folded = text if text.isascii() or not _INDIC.search(text) else text.translate(DIGITS)
+            text = _splice(text, folded, first.start())
         if "@" in text:
             text = _HANDLE.sub(PLACEHOLDERS["handle"], text)
         for name in names:
             text = self._scrub_name(text, name)
         return text
 
+    def _patterns(self, name: str) -> list[tuple[str, re.Pattern[str]]]:
+        found = self._names.get(name)
+        if found is None:
+            clean = " ".join(name.split())
+            parts = [clean] if len(clean) >= 2 else []
+            parts += [p for p in clean.split(" ") if len(p) >= self.min_name_length and p != clean]
+            found = [
+                (
+                    p.casefold(),
+                    re.compile(
+                        r"(?<!\w)" + r"\s+".join(map(re.escape, p.split(" "))) + r"(?!\w)",
+                        re.IGNORECASE,
+                    ),
+                )
+                for p in parts
+            ]
+            if len(self._names) > 50_000:
+                self._names.clear()
+            self._names[name] = found
+        return found
+
     def _scrub_name(self, text: str, name: str) -> str:
-        name = " ".join(name.split())
-        if len(name) < 2:
-            return text
         low = text.casefold()
-        parts = [p for p in (name, *name.split(" ")) if len(p) >= self.min_name_length or p is name]
-        for part in parts:
-            if part.casefold() in low:
-                pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, part.split(" "))) + r"(?!\w)"
-                text = re.sub(pattern, PLACEHOLDERS["name"], text, flags=re.IGNORECASE)
+        for folded, pattern in self._patterns(name):
+            if folded in low:
+                text = pattern.sub(PLACEHOLDERS["name"], text)
                 low = text.casefold()
         return text
 
 
-def _splice(text: str, folded: str) -> str:
+def _splice(text: str, folded: str, start: int) -> str:
+    # every number-like identifier lies within 4 characters before the first digit ("+", "00",
+    # letters of a CIN or IBAN) and the last digit; the look-behinds still see the whole text
+    pos = max(0, start - 4)
     out: list[str] = []
     last = 0
-    for m in _NUMBERS.finditer(folded):
+    for m in _NUMBERS.finditer(folded, pos):
         out.append(text[last : m.start()])
         out.append(_numbers(m))
         last = m.end()
+    if not out:
+        return text
     out.append(text[last:])
     return "".join(out)
 
