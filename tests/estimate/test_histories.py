@@ -46,7 +46,7 @@ def test_unit_dimension_splits_victims_and_year_filter(
     write_records(store, victims, captured, ["police", "ngo"])
     hist = capture_histories(store, settings, by="category_group,minor")
     groups = {st.key[0] for st in hist.strata}
-    assert groups <= {"harassment", "sexual", "child_sexual_abuse"}
+    assert groups <= {"harassment", "sexual", "child_sexual"}
     assert sum(st.recorded for st in hist.strata) == int(captured.any(axis=1).sum())
     assert capture_histories(store, settings, by=(), year=2024).strata == ()
 

@@ -300,10 +300,12 @@ def estimate_population(
     hist = histories or capture_histories(store, settings, by=by, year=year)
     strata: list[StratumHistories] = list(hist.strata)
     rows: list[PopulationEstimate] = []
+    overlaps = hist.overlap_table(settings.min_cell)
     if total and hist.by:
         pooled = capture_histories(store, settings, by=(), year=year)
+        overlaps = pooled.overlap_table(settings.min_cell) + overlaps
         strata = list(pooled.strata) + strata
-        labels = ["all"] + [st.label(hist.by) for st in hist.strata]
+        labels = ["all" for _ in pooled.strata] + [st.label(hist.by) for st in hist.strata]
     else:
         labels = [st.label(hist.by) for st in hist.strata]
     for st, label in zip(strata, labels, strict=True):
@@ -322,6 +324,6 @@ def estimate_population(
         by=hist.by,
         criterion=criterion,
         rows=tuple(rows),
-        overlaps=hist.overlap_table(settings.min_cell),
+        overlaps=overlaps,
         min_cell=settings.min_cell,
     )

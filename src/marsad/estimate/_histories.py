@@ -33,24 +33,24 @@ __all__ = [
 #: Source kinds whose records are lists of victims (surveys and population tables are not).
 LIST_KINDS: tuple[str, ...] = ("police", "justice", "hotline", "ngo", "platform")
 
-#: Category groups used for stratification (Marsad convention, documented in docs/estimate.md):
-#: strata must be large enough to hold overlaps, so the 14 categories are pooled into four
-#: groups of similar conduct and similar reporting routes.
+#: Category groups used for stratification (Marsad convention, the same groups as the synthetic
+#: data's truth, documented in docs/estimate.md): strata must be large enough to hold overlaps,
+#: so the 14 categories are pooled into four groups of similar conduct and reporting routes.
 CATEGORY_GROUPS: Mapping[str, str] = {
+    "cyberharassment": "harassment",
+    "cyberstalking": "harassment",
+    "threats": "harassment",
+    "doxxing": "harassment",
+    "gendered_hate": "harassment",
     "sexual_harassment": "sexual",
     "ncii": "sexual",
     "sexual_deepfakes": "sexual",
     "sextortion": "sexual",
     "virtual_sexual_assault": "sexual",
-    "grooming": "child_sexual_abuse",
-    "csam": "child_sexual_abuse",
-    "cyberharassment": "harassment",
-    "cyberstalking": "harassment",
-    "threats": "harassment",
-    "doxxing": "harassment",
-    "impersonation": "harassment",
-    "gendered_hate": "harassment",
-    "other": "other",
+    "grooming": "child_sexual",
+    "csam": "child_sexual",
+    "impersonation": "identity_other",
+    "other": "identity_other",
 }
 
 #: Dimensions accepted by ``by``: incident-level ones split a victim across strata.

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +46,8 @@ MAX_LISTS = 6
 _CHI2_95 = float(stats.chi2.ppf(0.95, 1))
 _MAX_BETA = 25.0
 _AVERAGE_DELTA = 10.0  # models within this IC distance of the best are averaged
-_AVERAGE_MAX_MODELS = 12
+_AVERAGE_MAX_MODELS = 8
+_MIN_WEIGHT = 0.01  # models below this Akaike weight are left out of the average
 _EXHAUSTIVE_MAX_PAIRS = 10  # 2^10 = 1024 models (5 lists); 6 lists use a stepwise search
 
 
@@ -126,7 +127,11 @@ class MSEFit:
 
 
 def _irls(
-    x: np.ndarray, y: np.ndarray, start: np.ndarray | None = None, max_iter: int = 100
+    x: np.ndarray,
+    y: np.ndarray,
+    start: np.ndarray | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-8,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Poisson GLM with log link by iteratively reweighted least squares.
 
@@ -138,20 +143,25 @@ def _irls(
         beta = np.linalg.lstsq(x, eta, rcond=None)[0]
     else:
         beta = start.copy()
+    xt = x.T
     eta = x @ beta
-    mu = np.exp(np.clip(eta, -700, 700))
+    mu = np.exp(np.minimum(eta, 700.0))
     for _ in range(max_iter):
-        xtw = x.T * mu
-        info = xtw @ x
-        score = x.T @ (y - mu)
+        info = (xt * mu) @ x
+        score = xt @ (y - mu)
         try:
             step = np.linalg.solve(info, score)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(info, score, rcond=None)[0]
+        if not np.all(np.isfinite(step)):
+            return beta, mu, False
+        biggest = float(np.abs(step).max())
+        if biggest > 5.0:  # damped Newton: never jump by more than e^5 in one step
+            step = step * (5.0 / biggest)
         beta = beta + step
         eta = x @ beta
-        mu = np.exp(np.clip(eta, -700, 700))
-        if float(np.max(np.abs(step))) < 1e-9:
+        mu = np.exp(np.minimum(eta, 700.0))
+        if float(np.abs(step).max()) < tol:
             return beta, mu, bool(np.all(np.abs(beta) < _MAX_BETA + 10))
     return beta, mu, False
 
@@ -210,8 +220,10 @@ class _Model:
             return self._profile_cache[total]
         y = np.concatenate([[total - self.n], self.y_obs])
         start = self._warm if self._warm is not None else self._start()
-        beta, mu, _ = _irls(self.x_full, y, start=start, max_iter=60)
-        if np.all(np.isfinite(beta)):
+        beta, mu, ok = _irls(self.x_full, y, start=start, max_iter=60, tol=1e-6)
+        if not ok or not np.all(np.isfinite(mu)):
+            beta, mu, ok = _irls(self.x_full, y, max_iter=200, tol=1e-6)
+        if ok and np.all(np.isfinite(beta)):
             self._warm = beta
         with np.errstate(divide="ignore", invalid="ignore"):
             kern = np.where(y > 0, y * np.log(mu / total), 0.0)
@@ -224,16 +236,18 @@ class _Model:
 
     def maximise(self, guess: float) -> tuple[float, float]:
         """(argmax, max) of the profile over total >= n, bracketed around ``guess``."""
-        lo, hi = self.n, max(guess * 4.0, self.n + 10.0)
+        # the profile maximum lies near the conditional estimate (Sanathanan 1972)
+        lo = max(self.n, self.n + 0.5 * (guess - self.n))
+        hi = max(self.n + 2.0 * (guess - self.n), self.n + 10.0)
         res = optimize.minimize_scalar(
             lambda t: -self.profile(t),
             bounds=(lo, hi),
             method="bounded",
-            options={"xatol": 1e-4 * max(guess, 1.0)},
+            options={"xatol": 1e-3 * max(guess, 1.0)},
         )
         best_t, best_v = float(res.x), -float(res.fun)
-        if self.profile(lo) > best_v:
-            best_t, best_v = lo, self.profile(lo)
+        if self.profile(self.n) > best_v:
+            best_t, best_v = self.n, self.profile(self.n)
         return best_t, best_v
 
     def signed_root(self, total: float, argmax: float, maximum: float) -> float:
@@ -242,9 +256,13 @@ class _Model:
         return math.copysign(math.sqrt(d), total - argmax)
 
 
+def _norm_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
 def _xtol(scale: float) -> float:
     """Root tolerance: a hundredth of a person, or 1e-5 of the size for large populations."""
-    return max(1e-2, 1e-5 * abs(scale))
+    return max(1e-2, 1e-4 * abs(scale))
 
 
 def _upper_search(f: object, start: float, n: float, target: float) -> float:
@@ -263,6 +281,19 @@ def _upper_search(f: object, start: float, n: float, target: float) -> float:
         if hi > n * 1e4 + 1e6:
             break
     return math.inf
+
+
+def _bracketed(fn: Callable[[float], float], a: float, b: float, target: float) -> float | None:
+    """Root of the increasing ``fn = target`` in [a, b]; None when [a, b] does not bracket it."""
+    fa = fn(a) - target
+    if fa >= 0:
+        return a if fa < 1e-12 or a == b else None
+    if a == b:
+        return None
+    fb = fn(b) - target
+    if fb < 0:
+        return None
+    return float(optimize.brentq(lambda t: fn(t) - target, a, b, xtol=_xtol(b)))
 
 
 def _lower_search(f: object, start: float, n: float, target: float) -> float:
@@ -375,7 +406,9 @@ def fit_loglinear(
         :_AVERAGE_MAX_MODELS
     ]
     raw = np.array([math.exp(-0.5 * (_ic(f, criterion) - best_ic)) for _, f in chosen])
-    weights = raw / raw.sum()
+    keep = raw / raw.sum() >= _MIN_WEIGHT
+    chosen = [mf for mf, k in zip(chosen, keep, strict=True) if k]
+    weights = raw[keep] / raw[keep].sum()
     alpha = 1.0 - level
     target = float(stats.chi2.ppf(level, 1))
     profiles = []
@@ -395,13 +428,24 @@ def fit_loglinear(
         def cdf(t: float) -> float:
             return float(
                 sum(
-                    w * stats.norm.cdf(m.signed_root(t, a, mx))
+                    w * _norm_cdf(m.signed_root(t, a, mx))
                     for (m, a, mx), w in zip(profiles, weights, strict=True)
                 )
             )
 
-        lower = _lower_search(cdf, max(estimate, n + 1e-9), n, alpha / 2)
-        upper = _upper_search(cdf, max(estimate, n), n, 1 - alpha / 2)
+        # The mixture's quantile lies between the models' own limits (each model's tail area
+        # is alpha/2 at its own limit), which brackets the root without a search.
+        lows = [f.lower for f in averaged if f.lower is not None]
+        highs = [f.upper for f in averaged if f.upper is not None]
+        lower = _bracketed(cdf, min(lows), max(lows), alpha / 2)
+        if lower is None:
+            lower = _lower_search(cdf, max(estimate, n + 1e-9), n, alpha / 2)
+        finite = [h for h in highs if math.isfinite(h)]
+        upper = None
+        if finite and len(finite) == len(highs):
+            upper = _bracketed(cdf, min(finite), max(finite), 1 - alpha / 2)
+        if upper is None:
+            upper = _upper_search(cdf, max(estimate, n), n, 1 - alpha / 2)
     others = [f for _, f in ranked[len(chosen) :]]
     return MSEFit(
         observed=int(n),
