@@ -147,26 +147,26 @@ class _Formatter:
 
     def narrative(self, j: int, name: str, lang: str) -> str:
         a = self.row
-        cat = T.CATEGORIES[a["cat"]]
-        g = a["gender"]
-        victim = a["victim"]
+        rec = self.rec
         handle = P.handle(a["salt"] // 3 + 17)
         platform = T.PLATFORM_NAMES[a["platform"]]
         text, used = narrative(
             lang,
-            cat,
-            self.rec[4:12],
+            T.CATEGORIES[a["cat"]],
+            rec[4:12],
             name=name,
-            cin="" if a["minor"] else P.cin(victim),
             platform=platform,
             rel=a["rel"],
             age=a["age"],
-            phone=P.format_phone(self.perp_number(j), self.r(j, 2) % P.PHONE_STYLES),
-            vphone=P.format_phone(a["phone"], self.r(j, 3) % P.PHONE_STYLES),
-            handle=handle,
-            url=P.url(platform, handle, a["salt"]),
-            email=P.email(g, a["first"], a["last"], a["salt"]),
-            rib=P.rib(a["salt"]),
+            pii={
+                "cin": lambda: "" if a["minor"] else P.cin(a["victim"]),
+                "phone": lambda: P.format_phone(self.perp_number(j), rec[2] % P.PHONE_STYLES),
+                "vphone": lambda: P.format_phone(a["phone"], rec[3] % P.PHONE_STYLES),
+                "handle": lambda: handle,
+                "url": lambda: P.url(platform, handle, a["salt"]),
+                "email": lambda: P.email(a["gender"], a["first"], a["last"], a["salt"]),
+                "rib": lambda: P.rib(a["salt"]),
+            },
         )
         if len(self.d.pii_sample) < 300:
             self.d.pii_sample.extend(used)

@@ -10,7 +10,7 @@ invented; the personal data is there so that scrubbing is exercised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 Lang = str
 LANGS: tuple[Lang, ...] = ("fr", "ar", "ary", "ary-Latn", "en")
@@ -470,49 +470,58 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s and s[0].isascii() else s
 
 
+class _Slots(dict[str, object]):
+    """Slot values, the costly ones computed only when a chosen sentence needs them."""
+
+    def __init__(self, eager: dict[str, object], lazy: Mapping[str, Callable[[], str]]) -> None:
+        super().__init__(eager)
+        self.lazy = lazy
+
+    def __missing__(self, key: str) -> object:
+        value = self.lazy[key]()
+        self[key] = value
+        return value
+
+
+PII_SLOTS = ("name", "cin", "phone", "vphone", "handle", "url", "email", "rib")
+
+
 def narrative(
     lang: Lang,
     category: str,
     r: Sequence[int],
     *,
     name: str,
-    cin: str,
     platform: str,
     rel: int,
     age: int,
-    phone: str,
-    vphone: str,
-    handle: str,
-    url: str,
-    email: str,
-    rib: str,
+    pii: Mapping[str, Callable[[], str]],
 ) -> tuple[str, list[str]]:
     """One narrative and the personal-data strings planted in it.
 
     ``r`` holds eight non-negative random integers (the row's recipe) that pick the
-    sentences and the slot values, so the text is a pure function of the row.
+    sentences and the slot values, so the text is a pure function of the row. ``pii`` gives,
+    for ``cin``, ``phone`` (the perpetrator's), ``vphone`` (the victim's), ``handle``,
+    ``url``, ``email`` and ``rib``, a function computing the value when a sentence uses it
+    (``cin`` returns "" for a person without a CIN, e.g. a minor).
     """
-    slots = {
-        "name": name,
-        "cin": cin,
-        "platform": platform,
-        "perp": PERPS[lang][rel][r[0] % len(PERPS[lang][rel])],
-        "when": WHEN[lang][r[1] % len(WHEN[lang])],
-        "amount": AMOUNTS[r[2] % len(AMOUNTS)],
-        "age": age,
-        "phone": phone,
-        "vphone": vphone,
-        "handle": handle,
-        "url": url,
-        "email": email,
-        "rib": rib,
-    }
+    slots = _Slots(
+        {
+            "name": name,
+            "platform": platform,
+            "perp": PERPS[lang][rel][r[0] % len(PERPS[lang][rel])],
+            "when": WHEN[lang][r[1] % len(WHEN[lang])],
+            "amount": AMOUNTS[r[2] % len(AMOUNTS)],
+            "age": age,
+        },
+        pii,
+    )
     parts: list[str] = []
     used: list[str] = []
     openings = OPENINGS[lang]
     o = r[3] % (len(openings) + 2)  # two chances in (n + 2) of no opening
     op = openings[o] if o < len(openings) else ""
-    if op and (name or "{name}" not in op) and (cin or "{cin}" not in op):
+    if op and (name or "{name}" not in op) and ("{cin}" not in op or slots["cin"]):
         parts.append(op)
     cores = CORES[lang][category]
     parts.append(cores[r[4] % len(cores)])
@@ -528,13 +537,13 @@ def narrative(
         parts.append(closings[c])
     out: list[str] = []
     for p in parts:
-        sentence = p.format(**slots)
+        sentence = p.format_map(slots)
         out.append(sentence if out and out[-1].endswith(",") else _cap(sentence))
     text = " ".join(out)
     if lang == "fr":
         text = text.replace(" de un", " d'un").replace(" de une", " d'une")
-    for key in ("name", "cin", "phone", "vphone", "handle", "url", "email", "rib"):
-        value = str(slots[key])
+    for key in PII_SLOTS:
+        value = str(slots.get(key) or "")
         if value and value in text:
             used.append(value)
     return text, used
