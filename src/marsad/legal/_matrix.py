@@ -259,7 +259,7 @@ def _cell(
                 if f.category == category:
                     level = "none" if f.finding == "not_found" else "unknown"
                     ok = is_verified(f.status)
-                    reasons = () if ok else ("not_found_unverified",)
+                    f_reasons: tuple[str, ...] = () if ok else ("not_found_unverified",)
                     unv = () if ok else (f"{inst.id}: finding '{f.finding}' for {category}",)
                     return CoverageCell(
                         framework,
@@ -268,7 +268,7 @@ def _cell(
                         space,
                         group,
                         level,
-                        reasons,
+                        f_reasons,
                         (),
                         ok,
                         unv,

@@ -167,7 +167,7 @@ def prioritise(
                 unverified=_merge(u for g in cat_gaps for u in g.unverified),
             )
         )
-    rows.sort(key=lambda r: (-float(r["score"]), -int(r["severity"]), str(r["category"])))  # type: ignore[call-overload]
+    rows.sort(key=lambda r: (-float(r["score"]), -int(r["severity"]), str(r["category"])))  # type: ignore[arg-type,call-overload]
     return [Priority(rank=i, **r) for i, r in enumerate(rows, start=1)]  # type: ignore[arg-type]
 
 
