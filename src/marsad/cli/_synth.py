@@ -20,7 +20,7 @@ def synth(
     ] = Path("marsad-data/sources"),
     size: Annotated[
         int,
-        typer.Option("--size", help="Approximate number of incident records (100 to 5,000,000)."),
+        typer.Option("--size", help="Approximate number of incident records (100 to 3,000,000)."),
     ] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 2026,
     lang: LangOption = None,
