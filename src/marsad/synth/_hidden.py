@@ -80,7 +80,11 @@ def _choice_rows(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) 
     cum = np.cumsum(probs, axis=1)
     cum /= cum[:, -1:]
     u = rng.random(len(rows))
-    return (u[:, None] > cum[rows]).sum(axis=1).astype(np.int16)
+    out = np.empty(len(rows), dtype=np.int16)
+    for lo in range(0, len(rows), 262_144):  # bounded temporary (chunk x columns) arrays
+        hi = lo + 262_144
+        out[lo:hi] = (u[lo:hi, None] > cum[rows[lo:hi]]).sum(axis=1)
+    return out
 
 
 def _strata_attributes(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:

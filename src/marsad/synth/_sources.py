@@ -94,7 +94,7 @@ def prepare(v: Victims, source: str, rng: np.random.Generator) -> SourceData:
     mix = LANG_MIX[source]
     langs = np.array(list(mix), dtype=object)
     lang = langs[rng.choice(len(langs), size=n, p=np.array(list(mix.values())))]
-    recipe = rng.integers(0, 2**31 - 1, size=(n, 12), dtype=np.int64)
+    recipe = rng.integers(0, 2**31 - 1, size=(n, 12), dtype=np.int64).astype(np.int32)
     data = SourceData(source, a, n, incident, report, recipe, lang)
     _plan_dirty(data, rng)
     return data
