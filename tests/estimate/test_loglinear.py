@@ -86,3 +86,16 @@ def test_no_overlap_gives_no_model_and_bad_input_is_refused() -> None:
         fit_loglinear([1, 2, 3, 4])
     with pytest.raises(ValueError, match="criterion"):
         fit_loglinear([1, 2, 3], criterion="dic")
+
+
+def test_seber_two_sample_example() -> None:
+    """Two-sample data of Seber (1982), *The Estimation of Animal Abundance*, 2nd ed., p. 107:
+    167 marked in both samples, 781 only in the first, 254 only in the second (counts as given
+    in the documentation of R package Rcapture, ``closedp`` examples). The expected value is the
+    Petersen estimate n1 n2 / m = 948 x 421 / 167, which the independence log-linear model must
+    reproduce exactly; the printed page itself was not checked (see docs/estimate.md)."""
+    fit = fit_loglinear({(1, 1): 167, (1, 0): 781, (0, 1): 254})
+    assert fit is not None
+    assert fit.estimate == pytest.approx(948 * 421 / 167, rel=1e-9)  # 2389.86
+    assert round(fit.estimate) == 2390
+    assert fit.lower < fit.estimate < fit.upper

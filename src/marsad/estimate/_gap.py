@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 from sqlalchemy import and_, func, select
 
 from marsad.config import Settings
@@ -84,10 +85,15 @@ def design_proportion(
     try:
         from marsad.stats import survey_proportion
     except ImportError:  # pragma: no cover - the stats stage ships survey_proportion
-        survey_proportion = None
-    if survey_proportion is not None:
-        est = survey_proportion(y, w, strata, psu, domain=domain)
-        return est.estimate, est.lower, est.upper, est.df
+        return _taylor_proportion(y, w, strata, psu, domain)
+    est = survey_proportion(y, w, strata, psu, domain=domain)
+    return est.estimate, est.lower, est.upper, est.df
+
+
+def _taylor_proportion(
+    y: np.ndarray, w: np.ndarray, strata: Sequence[str], psu: Sequence[str], domain: np.ndarray
+) -> tuple[float, float, float, int]:
+    """Local Taylor-linearisation fallback of :func:`design_proportion` (same method)."""
     keys = list(zip(strata, psu, strict=True))
     psu_index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     stratum_index = {h: i for i, h in enumerate(dict.fromkeys(k[0] for k in psu_index))}
@@ -103,11 +109,9 @@ def design_proportion(
         if len(zh) > 1:
             var += len(zh) / (len(zh) - 1) * float(((zh - zh.mean()) ** 2).sum())
     df = max(len(psu_index) - len(stratum_index), 1)
-    from scipy import stats
-
     if p <= 0 or p >= 1:
         return float(p), float(p), float(p), df
-    half = stats.t.ppf(0.975, df) * math.sqrt(var) / (p * (1 - p))
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(var) / (p * (1 - p))
     logit = math.log(p / (1 - p))
     return float(p), 1 / (1 + math.exp(-(logit - half))), 1 / (1 + math.exp(-(logit + half))), df
 
@@ -261,6 +265,8 @@ def reporting_gap(
                     hidden=hid, hidden_lower=hid_l, hidden_upper=hid_u, suppressed=suppressed,
                 )
             )  # fmt: skip
+    banded = {(r.age_band, r.gender) for r in rows}
+    unbanded += sum(n for cell, n in recorded.items() if cell not in banded)
     return ReportingGap(
         year=int(year),
         scheme=scheme,
