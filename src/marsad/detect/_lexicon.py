@@ -101,6 +101,7 @@ class Lexicon:
     platform_spaces: dict[str, str] = field(default_factory=dict)
     digest: str = ""
     _regex: re.Pattern[str] | None = None
+    _subterms: dict[str, list[str]] = field(default_factory=dict)
 
     def add_file(self, name: str, raw: str) -> None:
         """Parse one lexicon file's text; ``name`` is used in error messages and rule ids."""
@@ -172,6 +173,8 @@ class Lexicon:
     ) -> None:
         prefix = term.endswith("*")
         norm = normalize_term(term.rstrip("*"))
+        if _ARABIC.match(norm) and norm.startswith("ال") and len(norm) > 3:
+            norm = norm[2:]  # the article is matched as a clitic (_PREFIX)
         if not norm:
             return
         entry = Entry(f"{lang}.{group}:{norm}{'*' if prefix else ''}", group, weight, lang, name)
@@ -183,9 +186,11 @@ class Lexicon:
         if self._regex is None:
             exact = _trie_regex(self.terms) or r"(?!x)x"
             pref = _trie_regex(self.prefixes) or r"(?!x)x"
+            # a lookahead finds overlapping hits (one per word start, the longest term there)
             self._regex = re.compile(
-                rf"(?<!{_WORD}){_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})"
+                rf"(?<!{_WORD})(?=({_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})))"
             )
+            self._subterms = _subterms(self.terms)
             h = hashlib.sha256()
             for k in sorted(self.terms):
                 h.update(repr((k, [(e.group, e.weight) for e in self.terms[k]])).encode())
@@ -200,12 +205,18 @@ class Lexicon:
         """Every hit in the normalised ``text``: terms (longest first), then patterns."""
         rx = self.compile()
         for m in rx.finditer(text):
-            if m.group(1) is not None:
-                entries = self.terms[m.group(1)]
+            start, end = m.span(1)
+            core = m.group(2)
+            if core is not None:
+                for e in self.terms[core]:
+                    yield Match(e, start, end)
+                core_start = m.start(2)
+                for sub in self._subterms.get(core, ()):
+                    for e in self.terms[sub]:
+                        yield Match(e, start, core_start + len(sub))
             else:
-                entries = self.prefixes[m.group(2)]
-            for e in entries:
-                yield Match(e, m.start(), m.end())
+                for e in self.prefixes[m.group(3)]:
+                    yield Match(e, start, end)
         for e, prx in self.patterns:
             for m in prx.finditer(text):
                 if m.end() > m.start():
@@ -216,6 +227,21 @@ class Lexicon:
         out = {e.group for es in self.terms.values() for e in es}
         out |= {e.group for es in self.prefixes.values() for e in es}
         return out | {e.group for e, _ in self.patterns}
+
+
+def _subterms(terms: dict[str, list[Entry]]) -> dict[str, list[str]]:
+    """For each multi-word term, the shorter terms it starts with (whole words only), so a
+    hit on "ta video intime" also counts "ta video"."""
+    out: dict[str, list[str]] = {}
+    for t in terms:
+        if " " not in t:
+            continue
+        words = t.split(" ")
+        subs = [" ".join(words[:k]) for k in range(1, len(words))]
+        found = [x for x in subs if x in terms]
+        if found:
+            out[t] = found
+    return out
 
 
 def _weight(value: Any, name: str, group: Any) -> float:

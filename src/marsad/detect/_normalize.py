@@ -13,8 +13,9 @@ original characters it came from):
    7 → h; 8 → gh; 9 → q; 6 → t);
 3. obfuscation: letters separated by spaces or dots (``s.a.l.o.p.e``, ``s a l o p e``: four or
    more single letters) are joined, and symbols inside a word (``sa-l*ope``) are removed;
-4. elongations: a run of the same letter collapses to one (``noooon`` → ``non``,
-   ``ممممم`` → ``م``, ``hhhhh`` → ``h``);
+4. elongations: a run of the same Latin letter collapses to one (``noooon`` → ``non``,
+   ``hhhhh`` → ``h``), and a run of three or more of the same Arabic letter too
+   (``ممممم`` → ``م``; two are kept: ``ننشر`` "I publish" is not ``نشر`` "he published");
 5. Latin spellings of Darija and French: ``sh`` → ``ch``, ``ou`` → ``u``;
 6. runs of white space → one space.
 
@@ -199,7 +200,7 @@ def _mixed(m: re.Match[str]) -> list[_Piece] | None:
 
 
 # Step 3: obfuscation.
-_SPACED = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-_*·,/]{1,2}){3,}[^\W\d_](?![^\W_])")
+_SPACED = re.compile(r"(?<![^\W_])[^\W\d_]([ .\-_*·,/]{1,2})(?:[^\W\d_]\1){2,}[^\W\d_](?![^\W_])")
 _INNER_SYMBOL = re.compile(r"(?<=[^\W\d_])[.\-_*·'’`^~+]+(?=[^\W\d_])")
 
 
@@ -212,11 +213,11 @@ def _delete(_m: re.Match[str]) -> list[_Piece]:
 
 
 # Step 4: elongation.
-_RUN = re.compile(r"([^\W\d_])\1+")
+_RUN = re.compile(r"([^\W\d_\u0600-\u06ff])\1+|([\u0600-\u06ff])\2{2,}")
 
 
 def _squeeze(m: re.Match[str]) -> list[_Piece]:
-    return [(m.group(1), 0, len(m.group()))]
+    return [(m.group()[0], 0, len(m.group()))]
 
 
 # Step 5: Latin spellings.
@@ -277,7 +278,7 @@ def normalize_text(text: str) -> str:
         t = _MIXED.sub(_mixed_text, t)
     t = _SPACED.sub(_spaced_text, t)
     t = _INNER_SYMBOL.sub("", t)
-    t = _RUN.sub(r"\1", t)
+    t = _RUN.sub(_squeeze_text, t)
     t = t.replace("sh", "ch").replace("ou", "u")
     return _SPACE.sub(" ", t)
 
@@ -285,6 +286,10 @@ def normalize_text(text: str) -> str:
 def _mixed_text(m: re.Match[str]) -> str:
     pieces = _mixed(m)
     return m.group() if pieces is None else "".join(p for p, _, _ in pieces)
+
+
+def _squeeze_text(m: re.Match[str]) -> str:
+    return m.group()[0]
 
 
 def _spaced_text(m: re.Match[str]) -> str:

@@ -44,6 +44,7 @@ class RuleConfig:
     negation_groups: frozenset[str]
     combos: tuple[dict[str, Any], ...]
     grooming_stages: dict[str, dict[str, float]]
+    subsumes: dict[str, tuple[str, ...]]
     sextortion_stages: dict[str, dict[str, float]]
 
 
@@ -63,6 +64,7 @@ def load_rule_config() -> RuleConfig:
         combos=tuple(raw["combos"]),
         grooming_stages=raw["grooming_stages"],
         sextortion_stages=raw["sextortion_stages"],
+        subsumes={k: tuple(v) for k, v in (raw.get("subsumes") or {}).items()},
     )
 
 
@@ -157,7 +159,9 @@ class RuleEngine:
         """The :class:`TextResult` of ``text`` from the rules alone."""
         a = analysis or self.analyse(text)
         scores = {c: round(a.group_scores.get(c, 0.0), 6) for c in self.categories}
-        positive = tuple(c for c in self.categories if scores[c] >= self.config.threshold)
+        positive = self._subsume(
+            tuple(c for c in self.categories if scores[c] >= self.config.threshold), a
+        )
         ev = tuple(e for c in positive for e in _dedupe(a.group_evidence.get(c, [])))
         space, platform = self.space_of(a)
         signals = tuple(
@@ -179,6 +183,21 @@ class RuleEngine:
             signals=signals,
             detector_version=self.version,
         )
+
+    def _subsume(self, positive: tuple[str, ...], a: TextAnalysis) -> tuple[str, ...]:
+        cfg = self.config
+        dropped: set[str] = set()
+        for c in positive:
+            for sub in cfg.subsumes.get(c, ()):
+                if sub in positive and sub not in dropped:
+                    direct = [
+                        e
+                        for e in a.group_evidence.get(sub, [])
+                        if not e.rule.startswith("combo.") and e.weight >= cfg.strong
+                    ]
+                    if not direct:
+                        dropped.add(sub)
+        return tuple(c for c in positive if c not in dropped)
 
     def space_of(self, a: TextAnalysis) -> tuple[str | None, str | None]:
         """The platform named first in the text and its space, else the best generic space."""
