@@ -1,0 +1,703 @@
+"""The indicator engine: definitions in, a tidy table with intervals and disclosure control out.
+
+Each indicator is computed per reference period ("layer") as a dense table over its
+disaggregation dimensions with every margin ("all"), so the disclosure rules see exactly what
+is published. Counts come from SQL GROUP BY (see :mod:`marsad.stats._query`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from marsad.config import Settings
+from marsad.errors import MarsadError
+from marsad.stats import _query as Q
+from marsad.stats._definitions import IndicatorDefinition, get_definition, load_definitions
+from marsad.stats._disclosure import (
+    COMPLEMENT,
+    PRIMARY,
+    REASONS,
+    SECONDARY,
+    SuppressionRecord,
+    add_margins,
+    controlled_round,
+    protect,
+)
+from marsad.stats._intervals import (
+    adjust_pvalues,
+    clopper_pearson,
+    exact_rate_ratio,
+    garwood,
+    poisson_homogeneity,
+    ratio_heterogeneity,
+    wilson,
+)
+from marsad.stats._survey import PsuDesign, design_effect, logit_interval, ratio_variance
+from marsad.stats._trends import fit_growth
+from marsad.store import Store
+from marsad.taxonomy import AgeScheme, load_taxonomy
+
+__all__ = ["ALL", "DIMENSIONS", "IndicatorResult", "compute_indicator", "compute_indicators"]
+
+ALL = "all"
+UNKNOWN = "unknown"
+DIMENSIONS = (
+    "category",
+    "space",
+    "age_band",
+    "gender",
+    "region",
+    "urban_rural",
+    "minor",
+    "source_kind",
+    "medium",
+    "relationship",
+)
+COLUMNS = [
+    "indicator",
+    "period",
+    *DIMENSIONS,
+    "reference",
+    "value",
+    "lower",
+    "upper",
+    "numerator",
+    "denominator",
+    "unit",
+    "suppressed",
+    "suppression_rule",
+    "flags",
+    "se",
+    "deff",
+    "p_value",
+    "p_adjusted",
+    "heterogeneity_p",
+    "method",
+]
+RULE_NAMES = {PRIMARY: "primary", SECONDARY: "secondary", COMPLEMENT: "complement"}
+PER = {"per_100k": 1e5, "percent": 100.0, "count": 1.0, "ratio": 1.0, "percent_per_year": 100.0}
+Z95 = 1.959963984540054
+
+
+@dataclass
+class IndicatorResult:
+    """Rows of one indicator plus the suppression records and notes it produced."""
+
+    rows: pd.DataFrame
+    records: list[SuppressionRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- shaping ------------------------------------------------------------------------------------
+def _levels(dim: str, observed: pd.Series, scheme: AgeScheme) -> list[str]:
+    tax = load_taxonomy()
+    base: list[str] = {
+        "category": list(tax.categories),
+        "space": list(tax.spaces),
+        "region": list(tax.regions),
+        "gender": list(tax.genders),
+        "age_band": [b.label for b in scheme.bands],
+        "minor": ["minor", "adult"],
+        "urban_rural": ["urban", "rural"],
+    }.get(dim, [])
+    extra = sorted({str(v) for v in observed.unique()} - set(base))
+    return base + extra
+
+
+def _normalise(frame: pd.DataFrame, dims: list[str], scheme: AgeScheme) -> pd.DataFrame:
+    """Dimension values as strings, nulls as 'unknown', age bands re-banded to ``scheme``."""
+    out = frame.copy()
+    tax = load_taxonomy()
+    for d in dims:
+        col = out[d]
+        if d == "minor":
+            out[d] = col.map({True: "minor", False: "adult"}).fillna(UNKNOWN)
+            continue
+        if d == "age_band" and "age_band_scheme" in out.columns:
+            pairs = list(zip(col, out["age_band_scheme"], strict=True))
+            memo = {pair: _reband(tax, pair[0], pair[1], scheme) for pair in set(pairs)}
+            out[d] = [memo[pair] for pair in pairs]
+            continue
+        out[d] = col.astype(object).where(col.notna(), UNKNOWN).astype(str)
+    return out
+
+
+def _reband(tax: Any, label: Any, source: Any, scheme: AgeScheme) -> str:
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        return UNKNOWN
+    src = source if isinstance(source, str) and source else "analysis"
+    if src == scheme.id:
+        return str(label)
+    try:
+        return tax.reband(str(label), src, scheme.id) or UNKNOWN
+    except MarsadError:
+        return UNKNOWN
+
+
+def _periods(frame: pd.DataFrame, period: str) -> pd.Series:
+    if period == "all":
+        return pd.Series([ALL] * len(frame), index=frame.index, dtype=object)
+    year = frame["year"]
+    if period == "year":
+        return year.map(lambda y: str(int(y)) if pd.notna(y) else None)
+    sub = frame["sub"]
+    fmt = "{}-Q{}" if period == "quarter" else "{}-{:02d}"
+    return pd.Series(
+        [
+            fmt.format(int(y), int(s)) if pd.notna(y) and pd.notna(s) else None
+            for y, s in zip(year, sub, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def _dense(
+    frame: pd.DataFrame, dims: list[str], levels: list[list[str]], measure: str
+) -> np.ndarray:
+    """A (real levels...) array of ``measure`` summed per cell, with margins appended."""
+    shape = tuple(len(lv) for lv in levels)
+    if not dims:
+        return np.array(float(frame[measure].sum()))
+    idx = np.zeros(len(frame), dtype=np.int64)
+    for d, lv in zip(dims, levels, strict=True):
+        codes = pd.Categorical(frame[d], categories=lv).codes.astype(np.int64)
+        idx = idx * len(lv) + codes
+    arr = np.bincount(
+        idx, weights=frame[measure].astype(float).to_numpy(), minlength=int(np.prod(shape))
+    )
+    return add_margins(arr.reshape(shape))
+
+
+def _cells(dims: list[str], levels: list[list[str]]) -> pd.DataFrame:
+    """Labels of every cell of a table with margins, in the C order of :func:`_dense`."""
+    if not dims:
+        return pd.DataFrame(index=[0])
+    full = [[*lv, ALL] for lv in levels]
+    grids = np.meshgrid(*[np.arange(len(f)) for f in full], indexing="ij")
+    return pd.DataFrame(
+        {
+            d: np.asarray(f, dtype=object)[g.ravel()]
+            for d, f, g in zip(dims, full, grids, strict=True)
+        }
+    )
+
+
+def _records(
+    defn: IndicatorDefinition, period: str, cells: pd.DataFrame, codes: np.ndarray
+) -> list[SuppressionRecord]:
+    flat = np.asarray(codes).ravel()
+    where = np.flatnonzero(flat)
+    if where.size == 0:
+        return []
+    names = list(cells.columns)
+    picked = cells.iloc[where].to_numpy(dtype=object) if names else np.empty((where.size, 0))
+    return [
+        SuppressionRecord(
+            defn.id,
+            str(period),
+            tuple((n, str(v)) for n, v in zip(names, row, strict=True)),
+            RULE_NAMES[int(flat[i])],
+            REASONS[int(flat[i])],
+        )
+        for i, row in zip(where, picked, strict=True)
+    ]
+
+
+def _flags(*parts: np.ndarray | list[str]) -> list[str]:
+    out: list[str] = []
+    for items in zip(*parts, strict=True):
+        out.append(";".join(x for x in items if x))
+    return out
+
+
+def _low_precision(n: np.ndarray, cv: np.ndarray) -> list[str]:
+    with np.errstate(invalid="ignore"):
+        bad = (n < 30) | (cv > 0.3)
+    return ["low_precision" if b else "" for b in bad]
+
+
+# -- population -------------------------------------------------------------------------------
+def _population(store: Store, scheme: AgeScheme) -> pd.DataFrame:
+    pop = Q.population_frame(store, scheme.id)
+    if pop.empty:
+        return pop
+    pop["year"] = pop["year"].astype(int)
+    return pop
+
+
+def _pop_year(years: list[int], wanted: int) -> int:
+    return min(years, key=lambda y: (abs(y - wanted), y))
+
+
+def _pop_cube(pop: pd.DataFrame, year: int, dims: list[str], levels: list[list[str]]) -> np.ndarray:
+    """Population of ``year`` shaped like the numerator table (broadcast over non-population dims)."""
+    sub = pop[pop["year"] == year]
+    pdims = [d for d in dims if d in ("age_band", "gender", "region")]
+    plevels = [levels[dims.index(d)] for d in pdims]
+    cube = _dense(sub, pdims, plevels, "pop")
+    shape = []
+    for d, lv in zip(dims, levels, strict=True):
+        shape.append(len(lv) + 1 if d in pdims else 1)
+    cube = np.asarray(cube).reshape(shape)
+    return np.broadcast_to(cube, tuple(len(lv) + 1 for lv in levels)).copy()
+
+
+# -- kinds ------------------------------------------------------------------------------------
+def _incident_kind(
+    store: Store,
+    settings: Settings,
+    defn: IndicatorDefinition,
+    dims: list[str],
+    publish: bool,
+    rounding: int | None,
+) -> IndicatorResult:
+    scheme = load_taxonomy().scheme(defn.age_scheme)
+    proportion = defn.kind == "proportion"
+    frame = Q.incident_counts(
+        store,
+        dims,
+        defn.period,
+        defn.count,
+        defn.denominator_filters if proportion else defn.filters,
+        defn.category_field,
+        numerator_filters=defn.filters if proportion else None,
+    )
+    notes: list[str] = []
+    frame = _normalise(frame, dims, scheme)
+    frame["period"] = _periods(frame, defn.period)
+    undated = frame["period"].isna()
+    if undated.any():
+        notes.append(
+            f"{int(frame.loc[undated, 'num'].sum())} left out: no date for period {defn.period}"
+        )
+        frame = frame[~undated]
+    levels = [_levels(d, frame[d], scheme) for d in dims]
+    cells = _cells(dims, levels)
+    pop = _population(store, scheme) if defn.kind == "rate" else None
+    if pop is not None and pop.empty:
+        return IndicatorResult(
+            _empty(),
+            [],
+            [
+                f"{defn.id}: no population for age scheme {scheme.id}; load it with `marsad ingest --profile population`"
+            ],
+        )
+    k = settings.min_cell
+    parts: list[pd.DataFrame] = []
+    records: list[SuppressionRecord] = []
+    for period in sorted(frame["period"].unique()):
+        sub = frame[frame["period"] == period]
+        num = _dense(sub, dims, levels, "num")
+        den = _dense(sub, dims, levels, "den") if proportion else None
+        extra = None
+        if den is not None:
+            comp = den - num
+            extra = (comp > 0) & (comp < k)
+        codes = protect(num, k, extra)
+        records += _records(defn, period, cells, codes)
+        flag_pop: list[str] = [""] * cells.shape[0]
+        if publish and rounding and defn.kind in ("count", "rate"):
+            num = (
+                controlled_round(num, rounding)
+                if num.ndim
+                else np.floor(num / rounding + 0.5) * rounding
+            )
+        n = num.ravel()
+        if defn.kind == "count":
+            value = n.copy()
+            lo, hi = garwood(n)
+            denom = np.full(n.shape, np.nan)
+            method = "garwood-exact-poisson"
+            prec = _low_precision(n, np.full(n.shape, 0.0))
+        elif defn.kind == "rate":
+            assert pop is not None
+            years = sorted(pop["year"].unique().tolist())
+            py = _pop_year(years, int(str(period)[:4]))
+            denom = _pop_cube(pop, py, dims, levels).ravel()
+            if py != int(str(period)[:4]):
+                flag_pop = [f"population_year={py}"] * n.size
+            if bool(pop.loc[pop["year"] == py, "synthetic"].max()):
+                flag_pop = [f + (";" if f else "") + "synthetic_population" for f in flag_pop]
+            scale = PER[defn.unit]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value = np.where(denom > 0, n / denom * scale, np.nan)
+                glo, ghi = garwood(n)
+                lo = np.where(denom > 0, glo / denom * scale, np.nan)
+                hi = np.where(denom > 0, ghi / denom * scale, np.nan)
+            flag_pop = [
+                (f + (";" if f else "") + "no_denominator") if not d > 0 else f
+                for f, d in zip(flag_pop, denom, strict=True)
+            ]
+            method = "garwood-exact-poisson"
+            prec = _low_precision(n, np.full(n.shape, 0.0))
+        else:
+            assert den is not None
+            denom = den.ravel()
+            scale = PER[defn.unit]
+            ci = clopper_pearson if defn.interval == "clopper_pearson" else wilson
+            with np.errstate(invalid="ignore", divide="ignore"):
+                p = np.where(denom > 0, n / denom, np.nan)
+                lo, hi = ci(n, denom)
+                cv = np.sqrt(p * (1 - p) / denom) / p
+            value, lo, hi = p * scale, lo * scale, hi * scale
+            method = defn.interval or "wilson"
+            prec = _low_precision(denom, cv)
+        part = cells.copy()
+        part["period"] = period
+        part["value"] = value
+        part["lower"] = lo
+        part["upper"] = hi
+        part["numerator"] = n
+        part["denominator"] = denom
+        part["flags"] = _flags(prec, flag_pop)
+        part["method"] = method
+        _apply_codes(part, codes.ravel(), publish, hide_denominator=proportion)
+        parts.append(part)
+    rows = pd.concat(parts, ignore_index=True) if parts else _empty()
+    return IndicatorResult(rows, records, notes)
+
+
+def _apply_codes(
+    part: pd.DataFrame, codes: np.ndarray, publish: bool, hide_denominator: bool = False
+) -> None:
+    suppressed = codes != 0
+    part["suppressed"] = suppressed
+    part["suppression_rule"] = [RULE_NAMES.get(int(c), "") for c in codes]
+    if publish:
+        cols = ["value", "lower", "upper", "numerator"]
+        cols += [c for c in ("se", "deff", "p_value", "p_adjusted") if c in part.columns]
+        if hide_denominator:
+            cols.append("denominator")
+        for c in cols:
+            part.loc[suppressed, c] = np.nan
+
+
+def _rate_ratio(
+    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+) -> IndicatorResult:
+    scheme = load_taxonomy().scheme(defn.age_scheme)
+    cmp_dim = defn.compare_dimension
+    assert cmp_dim is not None
+    all_dims = [*dims, cmp_dim]
+    frame = Q.incident_counts(
+        store, all_dims, defn.period, defn.count, defn.filters, defn.category_field
+    )
+    frame = _normalise(frame, all_dims, scheme)
+    frame["period"] = _periods(frame, defn.period)
+    frame = frame[frame["period"].notna()]
+    pop = _population(store, scheme)
+    if pop.empty:
+        return IndicatorResult(
+            _empty(),
+            [],
+            [
+                f"{defn.id}: no population for age scheme {scheme.id}; load it with `marsad ingest --profile population`"
+            ],
+        )
+    levels = [_levels(d, frame[d], scheme) for d in all_dims]
+    cmp_levels = levels[-1]
+    ref = str(defn.compare_reference)
+    if ref not in cmp_levels:
+        raise MarsadError(
+            f"Indicator {defn.id}: reference {ref!r} is not a level of {cmp_dim}; levels: {', '.join(cmp_levels)}.",
+            code="stats.bad_reference",
+        )
+    groups = (
+        [defn.compare_group]
+        if defn.compare_group
+        else [
+            lv
+            for lv in cmp_levels
+            if lv not in (ref, UNKNOWN) and lv in [b.label for b in scheme.bands]
+        ]
+    )
+    by_cells = _cells(dims, levels[:-1])
+    full_cells = _cells(all_dims, levels)
+    years = sorted(pop["year"].unique().tolist())
+    k = settings.min_cell
+    parts: list[pd.DataFrame] = []
+    records: list[SuppressionRecord] = []
+    ref_i = cmp_levels.index(ref)
+    for period in sorted(frame["period"].unique()):
+        sub = frame[frame["period"] == period]
+        num = _dense(sub, all_dims, levels, "num")
+        codes = protect(num, k)
+        records += _records(defn, period, full_cells, codes)
+        py = _pop_year(years, int(str(period)[:4]))
+        popc = _pop_cube(pop, py, all_dims, levels)
+        n2 = num.reshape(-1, num.shape[-1])
+        p2 = popc.reshape(-1, popc.shape[-1])
+        c2 = codes.reshape(-1, codes.shape[-1])
+        for g in groups:
+            assert g is not None
+            gi = cmp_levels.index(g)
+            a, b = n2[:, gi], n2[:, ref_i]
+            rr, lo, hi, pv = exact_rate_ratio(a, p2[:, gi], b, p2[:, ref_i])
+            part = by_cells.copy()
+            part[cmp_dim] = g
+            part["reference"] = ref
+            part["period"] = period
+            part["value"], part["lower"], part["upper"] = rr, lo, hi
+            part["numerator"], part["denominator"] = a, b
+            part["p_value"] = pv
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cv = np.sqrt(1 / a + 1 / b)
+            part["flags"] = _flags(
+                _low_precision(np.minimum(a, b), cv),
+                [f"population_year={py}" if py != int(str(period)[:4]) else ""] * len(a),
+            )
+            part["method"] = "exact-conditional-binomial"
+            rule = np.maximum(c2[:, gi], c2[:, ref_i])
+            part["_rule"] = rule
+            part["_cell"] = np.arange(len(by_cells))
+            parts.append(part)
+        # heterogeneity across the compared groups (age bands) or across interior cells (gender)
+    rows = pd.concat(parts, ignore_index=True) if parts else _empty()
+    if rows.empty:
+        return IndicatorResult(_empty(), records, [])
+    rows["heterogeneity_p"] = np.nan
+    rows["p_adjusted"] = np.nan
+    for period, idx in rows.groupby("period").groups.items():
+        block = rows.loc[idx]
+        ok = block["_rule"] == 0
+        rows.loc[idx, "p_adjusted"] = adjust_pvalues(block["p_value"].where(ok), defn.adjust)
+        if cmp_dim == "age_band":
+            ppy = _pop_year(years, int(str(period)[:4]))
+            pc = _pop_cube(pop, ppy, all_dims, levels).reshape(-1, len(cmp_levels) + 1)
+            for row_no, cell in block.groupby("_cell"):
+                # homogeneity of rates across all bands (reference included) of this cell
+                counts = np.append(cell["numerator"].to_numpy(), cell["denominator"].iloc[0])
+                band_idx = [cmp_levels.index(g) for g in cell["age_band"]]
+                exps = np.append(pc[int(row_no), band_idx], pc[int(row_no), ref_i])
+                _, _, hp = poisson_homogeneity(counts, exps)
+                rows.loc[cell.index, "heterogeneity_p"] = hp
+        else:
+            interior = block
+            for d in dims:
+                interior = interior[interior[d] != ALL]
+            _, _, hp = ratio_heterogeneity(interior["numerator"], interior["denominator"])
+            rows.loc[idx, "heterogeneity_p"] = hp
+    rows = rows.drop(columns=["_cell"])
+    codes_all = rows.pop("_rule").to_numpy()
+    _apply_codes(rows, codes_all, publish, hide_denominator=True)
+    if publish:
+        rows.loc[rows["suppressed"], "heterogeneity_p"] = np.nan
+    return IndicatorResult(rows, records, [])
+
+
+def _survey(
+    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+) -> IndicatorResult:
+    scheme = load_taxonomy().scheme(defn.age_scheme)
+    assert defn.outcome is not None
+    frame = Q.survey_psu_totals(store, defn.outcome, dims, scheme, defn.filters, defn.survey)
+    if frame.empty:
+        return IndicatorResult(_empty(), [], [f"{defn.id}: no survey responses"])
+    psus = Q.survey_psus(store, defn.survey)
+    frame = _normalise(frame, dims, scheme)
+    several = frame["survey"].nunique() > 1
+    k = settings.min_cell
+    parts: list[pd.DataFrame] = []
+    records: list[SuppressionRecord] = []
+    levels = [_levels(d, frame[d], scheme) for d in dims]
+    cells = _cells(dims, levels)
+    for (survey, year), sub in frame.groupby(["survey", "year"], dropna=False):
+        period = (f"{survey} " if several else "") + (str(int(year)) if pd.notna(year) else UNKNOWN)
+        design_rows = psus[
+            (psus["survey"] == survey)
+            & ((psus["year"] == year) if pd.notna(year) else psus["year"].isna())
+        ]
+        keys = list(zip(design_rows["stratum"], design_rows["psu"], strict=True))
+        psu_index = {kk: i for i, kk in enumerate(keys)}
+        strata = {s: i for i, s in enumerate(dict.fromkeys(s for s, _ in keys))}
+        design = PsuDesign(np.array([strata[s] for s, _ in keys], dtype=np.int64))
+        sub = sub.copy()
+        sub["_psu"] = [psu_index[(s, p)] for s, p in zip(sub["stratum"], sub["psu"], strict=True)]
+        shape = [len(lv) for lv in levels] + [design.n_psu]
+        idx = np.zeros(len(sub), dtype=np.int64)
+        for d, lv in zip(dims, levels, strict=True):
+            idx = idx * len(lv) + pd.Categorical(sub[d], categories=lv).codes.astype(np.int64)
+        idx = idx * design.n_psu + sub["_psu"].to_numpy()
+        size = int(np.prod(shape))
+
+        def cube(
+            col: str,
+            idx: np.ndarray = idx,
+            sub: pd.DataFrame = sub,
+            shape: list[int] = shape,
+            size: int = size,
+        ) -> np.ndarray:
+            arr = np.bincount(
+                idx, weights=sub[col].astype(float).to_numpy(), minlength=size
+            ).reshape(shape)
+            return add_margins(arr, axes=range(len(dims)))
+
+        w, wy = cube("w"), cube("wy")
+        n = cube("n").sum(axis=-1)
+        cases = cube("cases").sum(axis=-1)
+        p, var = ratio_variance(wy.reshape(-1, design.n_psu), w.reshape(-1, design.n_psu), design)
+        se = np.sqrt(var)
+        nn, cc = n.ravel(), cases.ravel()
+        lo, hi = logit_interval(p, se, design.df)
+        # degenerate p = 0 or 1: fall back to the exact binomial side on the respondents
+        cp_lo, cp_hi = clopper_pearson(cc, nn)
+        lo = np.where(np.isnan(lo), cp_lo, lo)
+        hi = np.where(np.isnan(hi), cp_hi, hi)
+        comp = n - cases
+        codes = protect(cases, k, (comp > 0) & (comp < k))
+        records += _records(defn, period, cells, codes)
+        part = cells.copy()
+        part["period"] = period
+        part["value"], part["lower"], part["upper"] = p * 100, lo * 100, hi * 100
+        part["se"] = se * 100
+        part["deff"] = design_effect(p, var, nn)
+        part["numerator"], part["denominator"] = cc, nn
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cv = se / p
+        part["flags"] = _flags(_low_precision(nn, cv))
+        part["method"] = "taylor-linearisation-logit"
+        _apply_codes(part, codes.ravel(), publish, hide_denominator=True)
+        parts.append(part)
+    rows = pd.concat(parts, ignore_index=True) if parts else _empty()
+    return IndicatorResult(rows, records, [])
+
+
+def _growth(
+    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+) -> IndicatorResult:
+    scheme = load_taxonomy().scheme(defn.age_scheme)
+    frame = Q.monthly_counts(store, dims, defn.filters)
+    if frame.empty:
+        return IndicatorResult(_empty(), [], [f"{defn.id}: no dated incidents"])
+    frame = _normalise(frame, dims, scheme)
+    frame["t"] = frame["year"].astype(int) * 12 + frame["month"].astype(int) - 1
+    t0, t1 = int(frame["t"].min()), int(frame["t"].max())
+    levels = [_levels(d, frame[d], scheme) for d in dims]
+    cells = _cells(dims, levels)
+    n_t = t1 - t0 + 1
+    shape = [len(lv) for lv in levels] + [n_t]
+    idx = np.zeros(len(frame), dtype=np.int64)
+    for d, lv in zip(dims, levels, strict=True):
+        idx = idx * len(lv) + pd.Categorical(frame[d], categories=lv).codes.astype(np.int64)
+    idx = idx * n_t + (frame["t"].to_numpy() - t0)
+    arr = np.bincount(
+        idx, weights=frame["num"].astype(float).to_numpy(), minlength=int(np.prod(shape))
+    )
+    series = add_margins(arr.reshape(shape), axes=range(len(dims))).reshape(-1, n_t)
+    totals = series.sum(axis=1)
+    codes = protect(
+        totals.reshape([len(lv) + 1 for lv in levels]) if dims else np.array(totals[0]),
+        settings.min_cell,
+    )
+    first_month = t0 % 12 + 1
+    period = f"{t0 // 12}-{first_month:02d}/{t1 // 12}-{t1 % 12 + 1:02d}"
+    est = [fit_growth(s, first_month) for s in series]
+    part = cells.copy()
+    part["period"] = period
+    part["value"] = [e.growth * 100 if e else np.nan for e in est]
+    part["lower"] = [e.lower * 100 if e else np.nan for e in est]
+    part["upper"] = [e.upper * 100 if e else np.nan for e in est]
+    part["numerator"] = totals
+    part["denominator"] = np.nan
+    part["method"] = [f"glm-{e.model}-seasonal" if e else "" for e in est]
+    part["flags"] = [
+        ("insufficient_data" if e is None else ("low_precision" if e.total < 30 else ""))
+        for e in est
+    ]
+    _apply_codes(part, np.asarray(codes).ravel(), publish)
+    return IndicatorResult(part, _records(defn, period, cells, np.asarray(codes)), [])
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+
+
+# -- public API -------------------------------------------------------------------------------
+def compute_indicator(
+    store: Store,
+    settings: Settings,
+    definition: IndicatorDefinition | str,
+    by: list[str] | tuple[str, ...] | None = None,
+    publish: bool = True,
+    rounding_base: int | None = None,
+    definitions: dict[str, IndicatorDefinition] | None = None,
+) -> IndicatorResult:
+    """One indicator as tidy rows, disaggregated ``by`` (default: all its disaggregations)."""
+    defn = get_definition(definition, definitions) if isinstance(definition, str) else definition
+    dims = list(defn.disaggregations if by is None else by)
+    for d in dims:
+        if d not in defn.disaggregations:
+            raise MarsadError(
+                f"Indicator {defn.id} cannot be broken down by {d!r}; it allows: "
+                f"{', '.join(defn.disaggregations) or 'nothing'}.",
+                code="stats.bad_disaggregation",
+                indicator=defn.id,
+                value=d,
+            )
+    if defn.kind in ("count", "rate", "proportion"):
+        res = _incident_kind(store, settings, defn, dims, publish, rounding_base)
+    elif defn.kind == "survey_prevalence":
+        res = _survey(store, settings, defn, dims, publish)
+    elif defn.kind == "rate_ratio":
+        res = _rate_ratio(store, settings, defn, dims, publish)
+    else:
+        res = _growth(store, settings, defn, dims, publish)
+    rows = res.rows
+    rows["indicator"] = defn.id
+    rows["unit"] = defn.unit
+    for c in COLUMNS:
+        if c not in rows.columns:
+            rows[c] = (
+                None
+                if c in DIMENSIONS or c in ("reference", "flags", "method", "suppression_rule")
+                else np.nan
+            )
+    rows = rows[COLUMNS].copy()
+    rows["suppressed"] = rows["suppressed"].astype(bool)
+    res.rows = rows
+    return res
+
+
+def compute_indicators(
+    store: Store,
+    settings: Settings,
+    definitions: dict[str, IndicatorDefinition] | str | None = None,
+    publish: bool = True,
+    rounding_base: int | None = None,
+    only: list[str] | None = None,
+) -> pd.DataFrame:
+    """Every indicator as one tidy table (see ``docs/stats.md`` for the columns).
+
+    ``definitions`` is a mapping from :func:`load_definitions`, a folder of user YAML files, or
+    None for the shipped set. With ``publish=True`` (the default) every cell that fails
+    disclosure control has its value, interval and counts withheld (NaN) and ``suppressed``
+    True; with ``publish=False`` analysts see the raw values, still marked. The suppression
+    records and notes are in ``table.attrs["suppression"]`` and ``table.attrs["notes"]``;
+    ``table.attrs["published"]`` tells exports whether the table is safe to write.
+    """
+    defs = definitions if isinstance(definitions, dict) else load_definitions(definitions)
+    frames: list[pd.DataFrame] = []
+    records: list[SuppressionRecord] = []
+    notes: list[str] = []
+    for ident in sorted(defs):
+        if only and ident not in only:
+            continue
+        res = compute_indicator(
+            store, settings, defs[ident], publish=publish, rounding_base=rounding_base
+        )
+        if not res.rows.empty:
+            frames.append(res.rows)
+        records += res.records
+        notes += res.notes
+    table = pd.concat(frames, ignore_index=True) if frames else _empty()
+    table.attrs["published"] = bool(publish)
+    table.attrs["min_cell"] = settings.min_cell
+    table.attrs["rounding_base"] = rounding_base
+    table.attrs["suppression"] = [r.__dict__ for r in records]
+    table.attrs["notes"] = notes
+    return table
