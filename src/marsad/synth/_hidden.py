@@ -159,9 +159,9 @@ def simulate(rng: np.random.Generator, size: int) -> Victims:
     last = rng.integers(0, 10_000, n).astype(np.int16)
     salt = rng.integers(0, 2**31 - 1, n).astype(np.int64)
 
-    captured = {}
-    for s in ("police", "hotline", "outreach"):
-        captured[s] = rng.random(n) < p[s]
+    captured: dict[str, np.ndarray] = {}
+    for src in ("police", "hotline", "outreach"):
+        captured[src] = rng.random(n) < p[src]
     pn = np.where(
         captured["hotline"],
         np.minimum(T.NGO_GIVEN_HOTLINE_CAP, p["ngo"] * T.NGO_GIVEN_HOTLINE_FACTOR),
