@@ -30,7 +30,7 @@ def test_estimate_csv_and_json(store: Store, store_url: str, tmp_path: Path) -> 
     )
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
-    assert [r["stratum"] for r in rows] == ["all", "gender=female", "gender=male"]
+    assert [r["stratum"] for r in rows] == ["all", "female", "male"]
     assert {"stratum", "recorded", "estimate", "lower", "upper", "model", "warnings"} <= set(
         rows[0]
     )

@@ -67,6 +67,7 @@ class PopulationEstimate:
     model: str
     warnings: tuple[EstimateWarning, ...]
     lists: tuple[str, ...] = ()
+    best_model: str = ""
     overlapping: int | None = None
     suppressed: bool = False
     method: str = "log-linear MSE, model-averaged, profile-likelihood 95% CI"
@@ -95,6 +96,7 @@ class PopulationEstimate:
             "lower": _round(self.lower),
             "upper": _round(self.upper),
             "model": self.model,
+            "best_model": self.best_model,
             "warnings": ";".join(str(w) for w in self.warnings),
             "lists": "+".join(self.lists),
             "overlapping": self.overlapping,
@@ -157,6 +159,7 @@ def estimate_from_counts(
 
     def result(
         model: str,
+        best_model: str = "",
         fit: MSEFit | None = None,
         est: float | None = None,
         lo: float | None = None,
@@ -173,6 +176,7 @@ def estimate_from_counts(
             model=model,
             warnings=tuple(warnings),
             lists=tuple(lists),
+            best_model=best_model,
             overlapping=overlapping,
             fit=fit,
         )
@@ -253,10 +257,9 @@ def estimate_from_counts(
     if len(lists) >= 3 and zeros > (2 ** len(lists) - 1) / 2:
         warnings.append(EstimateWarning("sparse_table", f"{zeros}/{2 ** len(lists) - 1}"))
     n_avg = len(fit.averaged)
-    model = _formula(lists, best)
-    if n_avg > 1:
-        model = f"avg {n_avg} {criterion.upper()} (best: {model})"
-    return result(model, fit, estimate, lower, upper)
+    formula = _formula(lists, best)
+    model = f"{criterion.upper()} avg of {n_avg}" if n_avg > 1 else formula
+    return result(model, formula, fit, estimate, lower, upper)
 
 
 def _keep(

@@ -92,7 +92,7 @@ class StratumHistories:
     def label(self, by: Sequence[str]) -> str:
         if not by:
             return "all"
-        return ", ".join(f"{d}={v}" for d, v in zip(by, self.key, strict=True))
+        return " / ".join(self.key)
 
 
 @dataclass(frozen=True)

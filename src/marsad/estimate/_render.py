@@ -90,8 +90,11 @@ def render_estimates(
         return json.dumps(payload, ensure_ascii=False, indent=1)
     table = Table(title=t("estimate.title", lang, lists=", ".join(result.lists) or "-"))
     for col in COLUMNS:
+        header = t(f"estimate.col.{col}", lang)
+        if col == "stratum" and result.by:
+            header += f" ({' / '.join(result.by)})"
         table.add_column(
-            t(f"estimate.col.{col}", lang),
+            header,
             justify="right" if col in ("recorded", "estimate", "lower", "upper") else "left",
         )
     for row, r in zip(rows, result.rows, strict=True):
