@@ -28,6 +28,7 @@ STEPS: list[str] = [
     "marsad.estimate:demo_step",  # after stats when it lands; before report (chart, gap)
     "marsad.legal:demo_step",
     "marsad.compare:demo_step",  # after stats: uses ctx.outputs["indicators"] or computes them
+    "marsad.report:demo_step",  # last: the report reads every stage's results
 ]
 
 

@@ -18,8 +18,19 @@ from marsad.cli._common import (
     make_settings,
     open_store,
 )
+from marsad.config import Settings
 from marsad.errors import ConfigError, MarsadError
 from marsad.i18n import t
+
+
+def _settings(db: str | None, data_dir: Path | None = None, lang: str | None = None) -> Settings:
+    """Settings from options and environment; a bad value exits with status 2 and a message."""
+    try:
+        return make_settings(db, data_dir, lang)
+    except MarsadError as exc:
+        fail(exc, "en")
+        raise  # not reached: fail() exits
+
 
 user_app = typer.Typer(
     help="Manage dashboard and API users (roles: admin, analyst, viewer).", no_args_is_help=True
@@ -40,7 +51,7 @@ def report(
     """Write the evidence report (self-contained HTML and PDF) in French, Arabic or English."""
     from marsad.report import build_report
 
-    settings = make_settings(db, data_dir, lang)
+    settings = _settings(db, data_dir, lang)
     try:
         with open_store(settings) as store:
             result = build_report(store, settings, out, lang=settings.lang, pdf=pdf)
@@ -75,7 +86,7 @@ def serve(
 
     from marsad.web import create_app, list_users
 
-    settings = make_settings(db, data_dir, lang)
+    settings = _settings(db, data_dir, lang)
     try:
         if not settings.session_secret:
             settings = settings.replace(
@@ -104,7 +115,7 @@ def user_add(
     """Add a user; the password is prompted for (hidden) unless --password-file is given."""
     from marsad.web import add_user
 
-    settings = make_settings(db, lang=lang)
+    settings = _settings(db, lang=lang)
     try:
         if password_file is not None:
             try:
@@ -141,7 +152,7 @@ def user_token(
     """Create an API token for a user; it is printed once (only its hash is stored)."""
     from marsad.web import create_token
 
-    settings = make_settings(db, lang=lang)
+    settings = _settings(db, lang=lang)
     try:
         with open_store(settings) as store:
             token = create_token(store, name, label)
@@ -156,7 +167,7 @@ def user_list(db: DbOption = None, lang: LangOption = None) -> None:
     """List users and their roles."""
     from marsad.web import list_users
 
-    settings = make_settings(db, lang=lang)
+    settings = _settings(db, lang=lang)
     try:
         with open_store(settings) as store:
             users = list_users(store)
@@ -203,7 +214,7 @@ def audit(
     """Show the audit log: who read, exported or imported what, and when."""
     from marsad.web import audit_entries
 
-    settings = make_settings(db, lang=lang)
+    settings = _settings(db, lang=lang)
     try:
         start = _since(since)
         with open_store(settings) as store:

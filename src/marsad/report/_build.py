@@ -52,6 +52,9 @@ def _env() -> Environment:
     )
 
 
+SectionSpec = str | Callable[[ReportContext], Section]
+
+
 def _resolve(spec: str) -> Callable[[ReportContext], Section]:
     module, func = spec.split(":")
     fn: Callable[[ReportContext], Section] = getattr(importlib.import_module(module), func)
@@ -59,11 +62,15 @@ def _resolve(spec: str) -> Callable[[ReportContext], Section]:
 
 
 def collect(
-    store: Store, settings: Settings, lang: str, sections: Sequence[str] | None = None
+    store: Store, settings: Settings, lang: str, sections: Sequence[SectionSpec] | None = None
 ) -> list[Section]:
-    """Run every section (then the executive summary, which reads their findings)."""
+    """Run every section (then the executive summary, which reads their findings).
+
+    ``sections`` are ``"module:function"`` strings or callables ``(ReportContext) -> Section``.
+    """
     ctx = ReportContext(store=store, settings=settings, lang=lang)
-    built = [_resolve(spec)(ctx) for spec in (sections if sections is not None else SECTIONS)]
+    specs = sections if sections is not None else SECTIONS
+    built = [(_resolve(spec) if isinstance(spec, str) else spec)(ctx) for spec in specs]
     return [summary(ctx), *built]
 
 
@@ -94,7 +101,7 @@ def build_report(
     *,
     lang: str | None = None,
     pdf: bool = True,
-    sections: Sequence[str] | None = None,
+    sections: Sequence[SectionSpec] | None = None,
 ) -> ReportResult:
     """Write ``report.html`` and (by default) ``report.pdf`` into ``out_dir``.
 

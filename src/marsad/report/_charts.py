@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,8 @@ class Chart:
 def shape(text: Any) -> str:
     """Text ready for matplotlib: Arabic reshaped and reordered; other text unchanged."""
     s = "" if text is None else str(text)
+    if len(s) > 60:
+        s = s[:57] + "…"
     if _NATIVE_LAYOUT or not _ARABIC.search(s):
         return s
     import arabic_reshaper
@@ -68,7 +71,9 @@ def _finish(fig: Figure, alt: str) -> Chart:
     with matplotlib.rc_context(
         {"font.family": _FONTS, "svg.fonttype": "path", "svg.hashsalt": "marsad"}
     ):
-        fig.tight_layout()
+        with warnings.catch_warnings():  # very long labels: keep the chart, skip the warning
+            warnings.simplefilter("ignore", UserWarning)
+            fig.tight_layout()
         svg_buf = io.StringIO()
         fig.savefig(svg_buf, format="svg", metadata={"Date": None})
         png_buf = io.BytesIO()
@@ -184,8 +189,7 @@ def heatmap(
     colours = ["#c0392b", "#f1c40f", "#27ae60", "#2980b9"][: len(level_names)]
     with matplotlib.rc_context({"font.family": _FONTS}):
         fig, ax = _figure(min(11.0, 2.5 + 0.75 * len(cols)), max(2.5, 0.36 * len(rows) + 1.6))
-        cmap = ListedColormap(colours)
-        cmap.set_bad("#eeeeee")
+        cmap = ListedColormap(colours).with_extremes(bad="#eeeeee")
         ax.imshow(
             np.ma.masked_invalid(grid),
             cmap=cmap,

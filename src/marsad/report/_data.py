@@ -99,7 +99,7 @@ _ = (Store, Settings)  # referenced by the adapters below
 _STATS_DIMS = ("category", "space", "age_band", "gender", "region")
 _CACHE_TTL = 300.0  # seconds; the table is also recomputed as soon as an import lands
 _cache_lock = threading.Lock()
-_table_cache: dict[tuple[str, bool, int], tuple[tuple[Any, ...], float, Any]] = {}
+_table_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], float, Any]] = {}
 
 
 def _fingerprint(store: Store) -> tuple[Any, ...]:
@@ -123,17 +123,29 @@ def indicator_table(store: Store, settings: Settings, *, publish: bool = True) -
     ``publish=True`` every cell has passed disclosure control (suppressed cells are NaN).
     """
     fn = stage_function("stats", "compute_indicators")
-    key = (str(store.engine.url), publish, settings.min_cell)
+    return _cached(
+        ("indicators", publish),
+        store,
+        settings,
+        lambda: _call(fn, store, settings, publish=publish),
+    )
+
+
+def _cached(
+    name: tuple[Any, ...], store: Store, settings: Settings, compute: Callable[[], Any]
+) -> Any:
+    """``compute()`` once per store state (and at most every five minutes)."""
+    key = (*name, str(store.engine.url), settings.min_cell)
     fp = _fingerprint(store)
     now = time.monotonic()
     with _cache_lock:
         hit = _table_cache.get(key)
         if hit is not None and hit[0] == fp and now - hit[1] < _CACHE_TTL:
             return hit[2]
-    table = _call(fn, store, settings, publish=publish)
+    value = compute()
     with _cache_lock:
-        _table_cache[key] = (fp, now, table)
-    return table
+        _table_cache[key] = (fp, now, value)
+    return value
 
 
 def clear_cache() -> None:
@@ -255,7 +267,9 @@ def emerging_threats(
     expected, lower, upper) for the trend chart.
     """
     fn = stage_function("stats", "emerging_threats", "rank_threats", "threats")
-    result = _call(fn, store, settings, publish=publish)
+    result = _cached(
+        ("threats", publish), store, settings, lambda: _call(fn, store, settings, publish=publish)
+    )
     rows = (
         result.to_dict("records")
         if hasattr(result, "to_dict") and hasattr(result, "columns")
@@ -273,8 +287,11 @@ def emerging_threats(
 def _legal_analysis(store: Store, settings: Settings) -> Any:
     analyse = stage_function("legal", "analyse")
     load_burden = stage_function("legal", "load_burden")
-    burden = load_burden(store, settings)
-    return _call(analyse, burden, min_cell=settings.min_cell)
+
+    def run() -> Any:
+        return _call(analyse, load_burden(store, settings), min_cell=settings.min_cell)
+
+    return _cached(("legal",), store, settings, run)
 
 
 _LEVEL_SCORE = {"explicit": 2, "partial": 1, "unknown": 0, "none": 0}
@@ -358,7 +375,7 @@ def comparison(store: Store, settings: Settings, lang: str = "en") -> list[dict[
     """National published values beside comparable reference figures (``marsad.compare``)."""
     compare = stage_function("compare", "compare")
     national = indicator_table(store, settings, publish=True)
-    result = _call(compare, national)
+    result = _cached(("compare",), store, settings, lambda: _call(compare, national))
     labels = _labels(lang)
     out = []
     for rec in result.records(lang):
@@ -382,7 +399,7 @@ def estimates(
     Strata under the disclosure threshold have ``recorded`` withheld by the estimate stage.
     """
     fn = stage_function("estimate", "estimate_population")
-    result = _call(fn, store, settings)
+    result = _cached(("estimate",), store, settings, lambda: _call(fn, store, settings))
     out = []
     for r in result.rows:
         row = plain(r.as_row(lang))
