@@ -86,6 +86,8 @@ class RowPlan:
         self.scrubber = Scrubber()
         self.today = today or date.today()
         self.na = _na_variants(profile.na_values)
+        self._na_known: dict[str, bool] = {}
+        self._derive = getattr(self, "_derive_" + profile.target)
         self.analysis = self.tax.scheme("analysis")
         self.analysis_band = {age: self.analysis.band_of(age) for age in range(0, 131)}
         pname = profile.file_name
@@ -208,9 +210,15 @@ class RowPlan:
         issues: list[RowIssue] = []
         out: dict[str, Any] = {}
         na = self.na
+        known = self._na_known
         for name, column, i, conv, required in self.fields:
             raw = values[i] if i < width else ""
-            if _is_na(raw, na):
+            missing = known.get(raw) if raw.__class__ is str else None
+            if missing is None:
+                missing = _is_na(raw, na)
+                if raw.__class__ is str and len(raw) < 16 and len(known) < 50_000:
+                    known[raw] = missing
+            if missing:
                 if required:
                     issues.append(self.issue(n, column, "ingest.required", "is required but empty"))
                 continue
@@ -248,8 +256,7 @@ class RowPlan:
             if out.get(k) is None:
                 out[k] = v
         if not issues:
-            derive = getattr(self, "_derive_" + self.profile.target)
-            derive(n, out, issues)
+            self._derive(n, out, issues)
         if issues:
             return None, issues
         rec = dict(self.template)

@@ -68,6 +68,7 @@ _NUMBERS = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]{1,29}(?<!\.)")
 _HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_CANDIDATE = re.compile(r"\d(?:[ .\-()]{0,2}\d){3,}")
 _INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 
 
@@ -139,15 +140,25 @@ class Scrubber:
 
 
 def _splice(text: str, folded: str, start: int) -> str:
-    # every number-like identifier lies within 4 characters before the first digit ("+", "00",
-    # letters of a CIN or IBAN) and the last digit; the look-behinds still see the whole text
-    pos = max(0, start - 4)
+    # Every number-like identifier holds a run of at least 4 digits (with single separators).
+    # Find those runs with a cheap pattern, then run the full pattern only around each run: the
+    # identifier may start up to 12 characters before its run ("+212 (0)", "CIN AB ") and the
+    # look-behinds still see the whole text.
     out: list[str] = []
     last = 0
-    for m in _NUMBERS.finditer(folded, pos):
-        out.append(text[last : m.start()])
-        out.append(_numbers(m))
-        last = m.end()
+    size = len(folded)
+    for cand in _CANDIDATE.finditer(folded, start):
+        if cand.end() <= last:
+            continue
+        lo = max(last, cand.start() - 12)
+        for m in _NUMBERS.finditer(folded, lo, min(size, cand.end() + 40)):
+            if m.start() >= cand.end():
+                break
+            if m.start() < last:
+                continue
+            out.append(text[last : m.start()])
+            out.append(_numbers(m))
+            last = m.end()
     if not out:
         return text
     out.append(text[last:])
