@@ -16,7 +16,8 @@ Terms are normalised with :func:`marsad.detect.normalize_term`, so one entry mat
 spelling that normalises to it (accents, Arabizi digits, elongations, leetspeak...). A term
 ending in ``*`` matches any word that starts with it. Arabic-script terms also match with
 the clitics و ف ب ل ك and ال before them and the pronoun suffixes after them; Latin terms
-with a plural ``s``/``x``/``es`` or a feminine ``e``. Patterns are Python regular
+with a plural ``s``/``x``/``es`` or a feminine ``e``; terms of one or two characters match
+only as whole words. Patterns are Python regular
 expressions run on the normalised text (lower case, no accents, Arabizi digits folded).
 """
 
@@ -184,11 +185,16 @@ class Lexicon:
     def compile(self) -> re.Pattern[str]:
         """The one regular expression over all terms (built once, then cached)."""
         if self._regex is None:
-            exact = _trie_regex(self.terms) or r"(?!x)x"
+            long_terms = [t for t in self.terms if len(t) > 2]
+            short_terms = [t for t in self.terms if len(t) <= 2]
+            exact = _trie_regex(long_terms) or r"(?!x)x"
             pref = _trie_regex(self.prefixes) or r"(?!x)x"
-            # a lookahead finds overlapping hits (one per word start, the longest term there)
+            short = _trie_regex(short_terms) or r"(?!x)x"
+            # A lookahead finds overlapping hits (one per word start, the longest term there).
+            # Terms of one or two characters take no clitic or suffix ("ه" is laughter, "هو" is not).
             self._regex = re.compile(
-                rf"(?<!{_WORD})(?=({_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})))"
+                rf"(?<!{_WORD})(?=({_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})"
+                rf"|({short})(?!{_WORD})))"
             )
             self._subterms = _subterms(self.terms)
             h = hashlib.sha256()
@@ -214,8 +220,11 @@ class Lexicon:
                 for sub in self._subterms.get(core, ()):
                     for e in self.terms[sub]:
                         yield Match(e, start, core_start + len(sub))
-            else:
+            elif m.group(3) is not None:
                 for e in self.prefixes[m.group(3)]:
+                    yield Match(e, start, end)
+            else:
+                for e in self.terms[m.group(4)]:
                     yield Match(e, start, end)
         for e, prx in self.patterns:
             for m in prx.finditer(text):

@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,10 +51,12 @@ if TYPE_CHECKING:  # pyspark is imported lazily: importing marsad.detect never n
 __all__ = [
     "CONVERSATION_COLUMNS",
     "SparkDetectReport",
+    "cli_detect_spark",
     "conversation_schema",
     "detect_conversations",
     "detect_messages",
     "message_schema",
+    "report_lines",
     "run_spark_detection",
     "spark_session",
 ]
@@ -155,22 +158,30 @@ def spark_session(
 
 # -- shipping the detector ----------------------------------------------------------------------
 
-_CACHE: dict[int, Detector] = {}
+_CACHE: dict[str, Detector] = {}
 
 
-def _worker_detector(shipped: Broadcast[Detector]) -> Detector:
+@dataclass(frozen=True)
+class _Shipped:
+    """A detector broadcast with the job, and a token naming this shipment."""
+
+    token: str
+    broadcast: Broadcast[Detector]
+
+
+def _worker_detector(shipped: _Shipped) -> Detector:
     """The detector of this Python worker process: unpickled from the broadcast once, cached."""
-    det = _CACHE.get(shipped.id)
+    det = _CACHE.get(shipped.token)
     if det is None:
-        det = shipped.value
+        det = shipped.broadcast.value
         _CACHE.clear()  # one job's detector at a time: a reused worker frees the previous one
-        _CACHE[shipped.id] = det
+        _CACHE[shipped.token] = det
     return det
 
 
-def _ship(spark: SparkSession, detector: Detector | None) -> tuple[Broadcast[Detector], Detector]:
+def _ship(spark: SparkSession, detector: Detector | None) -> _Shipped:
     det = detector if detector is not None else Detector.default()
-    return spark.sparkContext.broadcast(det), det
+    return _Shipped(uuid.uuid4().hex, spark.sparkContext.broadcast(det))
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -261,7 +272,7 @@ def _message_rows(det: Detector, ids: Sequence[Any], texts: Sequence[Any]) -> di
 
 
 def _message_mapper(
-    shipped: Broadcast[Detector], id_column: str, text_column: str
+    shipped: _Shipped, id_column: str, text_column: str
 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     def detect_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         import pandas as pd
@@ -316,7 +327,7 @@ def detect_messages(
         collected.
     """
     _require(df, [id_column, text_column], where)
-    shipped, _ = _ship(df.sparkSession, detector)
+    shipped = _ship(df.sparkSession, detector)
     schema = message_schema(df.schema[id_column].dataType)
     with _quiet():
         return df.select(id_column, text_column).mapInPandas(
@@ -445,7 +456,7 @@ _CONV_FIELDS = (
 
 
 def _conversation_mapper(
-    shipped: Broadcast[Detector], cols: dict[str, str | None]
+    shipped: _Shipped, cols: dict[str, str | None]
 ) -> Callable[[pd.DataFrame], pd.DataFrame]:
     def detect_group(group: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
@@ -505,7 +516,7 @@ def detect_conversations(
                 path=where,
             )
     _require(df, [c for c in cols.values() if c is not None], where)
-    shipped, _ = _ship(df.sparkSession, detector)
+    shipped = _ship(df.sparkSession, detector)
     conv = cols["conversation"]
     assert conv is not None
     schema = conversation_schema(df.schema[conv].dataType)
@@ -652,3 +663,66 @@ def run_spark_detection(
         detector_version=det.version,
         seconds=round(seconds, 3),
     )
+
+
+def report_lines(report: SparkDetectReport, lang: str = "en") -> list[str]:
+    """The summary of a run in ``lang`` (what ``marsad detect --engine spark`` prints)."""
+    from marsad.i18n import t
+
+    return [
+        t(
+            "scale.report.done",
+            lang,
+            master=report.master,
+            rows=f"{report.rows:,}",
+            mode=t(f"scale.mode.{report.mode}", lang),
+            output=report.output,
+            input_rows=f"{report.input_rows:,}",
+            seconds=f"{report.seconds:,.1f}",
+            throughput=f"{report.throughput:,.0f}",
+        ),
+        t("scale.report.harmful", lang, harmful=f"{report.harmful:,}", errors=f"{report.errors:,}"),
+        t("scale.report.version", lang, version=report.detector_version),
+    ]
+
+
+def cli_detect_spark(
+    input: Path,
+    output: Path,
+    *,
+    master: str = "local[2]",
+    text_column: str = "text",
+    id_column: str = "id",
+    mode: str = "auto",
+    lexicons: Sequence[Path] | None = None,
+    model: Path | None = None,
+    blend: str = "max",
+    overwrite: bool = False,
+    lang: str = "en",
+) -> SparkDetectReport:
+    """The body of ``marsad detect --engine spark``: run, print the summary, exit 2 on errors.
+
+    A thin shell for ``marsad.cli._detect`` to call with the parsed options.
+    """
+    from marsad.cli._common import console, fail
+    from marsad.errors import MarsadError
+
+    try:
+        report = run_spark_detection(
+            input,
+            output,
+            master=master,
+            text_column=text_column,
+            id_column=id_column,
+            mode=mode,
+            lexicons=list(lexicons) if lexicons else None,
+            model=model,
+            blend=blend,
+            overwrite=overwrite,
+        )
+    except MarsadError as exc:
+        fail(exc, lang)
+        raise  # pragma: no cover - fail() exits
+    for line in report_lines(report, lang):
+        console.print(line)
+    return report
