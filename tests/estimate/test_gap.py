@@ -179,3 +179,19 @@ def test_local_taylor_fallback_matches_stats() -> None:
     assert mine[1] == pytest.approx(ref.lower, rel=1e-9) and mine[2] == pytest.approx(
         ref.upper, rel=1e-9
     )
+
+
+def test_gap_missing_population_and_scheme(store: Store, settings: Settings) -> None:
+    _survey(store, np.random.default_rng(5))
+    with store.begin() as c:
+        c.execute(tables.population.delete().where(tables.population.c.age_band == "60+"))
+    gap = reporting_gap(store, settings, year=2025)
+    old = [r for r in gap.rows if r.age_band == "60+"]
+    assert len(old) == 2 and all(r.population is None and r.victims is None for r in old)
+    assert all(r.respondents > 0 for r in old)
+    from marsad.estimate import EstimateError
+
+    with pytest.raises(EstimateError, match="age scheme 'legal'"):
+        reporting_gap(store, settings, scheme="legal")
+    with pytest.raises(EstimateError, match="No survey responses for year 2019"):
+        reporting_gap(store, settings, year=2019)

@@ -116,6 +116,17 @@ def _taylor_proportion(
     return float(p), 1 / (1 + math.exp(-(logit - half))), 1 / (1 + math.exp(-(logit + half))), df
 
 
+def _empty_row(label: str, gender: str, respondents: int, suppressed: bool) -> GapRow:
+    """A cell the survey or the population table does not cover: counts only."""
+    return GapRow(
+        age_band=label, gender=gender, respondents=respondents,
+        prevalence=None, prevalence_lower=None, prevalence_upper=None, population=None,
+        victims=None, victims_lower=None, victims_upper=None, recorded=None,
+        share_reached=None, share_lower=None, share_upper=None,
+        hidden=None, hidden_lower=None, hidden_upper=None, suppressed=suppressed,
+    )  # fmt: skip
+
+
 def _band_bounds(scheme: AgeScheme, low: int, high: int) -> list[tuple[str, int, int | None]]:
     return [
         (b.label, b.low, b.high)
@@ -245,7 +256,7 @@ def reporting_gap(
             population = populations.get((label, gender))
             suppressed = 0 < rec < settings.min_cell
             if n_resp == 0 or population is None:
-                rows.append(GapRow(label, gender, n_resp, *([None] * 13), suppressed=suppressed))  # type: ignore[arg-type]
+                rows.append(_empty_row(label, gender, n_resp, suppressed))
                 continue
             p, pl, pu, _ = design_proportion(cv, weights, strata, psus, dom)
             v, vl, vu = p * population, pl * population, pu * population

@@ -200,7 +200,7 @@ def capture_histories(
         lists = tuple(str(r[1]) for r in rows)
         if not lists:
             return CaptureHistories(lists=(), by=dims, strata=())
-        where = [i.c.victim_key.is_not(None), i.c.source_id.in_(source_ids)]
+        where: list[Any] = [i.c.victim_key.is_not(None), i.c.source_id.in_(source_ids)]
         if year is not None:
             where.append(i.c.incident_year == year)
         minor_int = case((i.c.minor.is_(True), 1), (i.c.minor.is_(False), 0), else_=None)
@@ -252,7 +252,9 @@ def capture_histories(
 
 def _key_value(dim: str, value: Any) -> str:
     if dim == "minor":
-        return {1: "minor", 0: "adult"}.get(None if value is None else int(value), "unknown")
+        if value is None:
+            return "unknown"
+        return {1: "minor", 0: "adult"}.get(int(value), "unknown")
     if dim == "year":
         return "unknown" if value is None or int(value) < 0 else str(int(value))
     return str(value)

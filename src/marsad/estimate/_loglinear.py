@@ -265,22 +265,33 @@ def _xtol(scale: float) -> float:
     return max(1e-2, 1e-4 * abs(scale))
 
 
-def _upper_search(f: object, start: float, n: float, target: float) -> float:
-    """Smallest bracketing total where the increasing function ``f`` reaches ``target``."""
-    fn = f  # type: ignore[assignment]
+def _upper_search(fn: Callable[[float], float], start: float, n: float, target: float) -> float:
+    """Smallest total above ``start`` where the increasing function ``fn`` reaches ``target``."""
     lo = start
-    if fn(lo) >= target:  # type: ignore[operator]
+    if fn(lo) >= target:
         return lo
     step = max(start - n, 1.0)
     hi = start + step
     for _ in range(40):
-        if fn(hi) >= target:  # type: ignore[operator]
-            return float(optimize.brentq(lambda t: fn(t) - target, lo, hi, xtol=_xtol(hi)))  # type: ignore[operator]
+        if fn(hi) >= target:
+            return float(optimize.brentq(lambda t: fn(t) - target, lo, hi, xtol=_xtol(hi)))
         lo, step = hi, step * 2.0
         hi = lo + step
         if hi > n * 1e4 + 1e6:
             break
     return math.inf
+
+
+def _profile_interval(
+    model: _Model, argmax: float, maximum: float, n: float, target: float
+) -> tuple[float, float]:
+    """Where twice the profile log-likelihood drops by ``target`` on each side (Cormack 1992)."""
+
+    def drop(t: float) -> float:
+        return 2.0 * (maximum - model.profile(t))
+
+    lo = n if drop(n) <= target else _lower_search(lambda t: -drop(t), argmax, n, -target)
+    return lo, _upper_search(drop, argmax, n, target)
 
 
 def _bracketed(fn: Callable[[float], float], a: float, b: float, target: float) -> float | None:
@@ -296,13 +307,13 @@ def _bracketed(fn: Callable[[float], float], a: float, b: float, target: float) 
     return float(optimize.brentq(lambda t: fn(t) - target, a, b, xtol=_xtol(b)))
 
 
-def _lower_search(f: object, start: float, n: float, target: float) -> float:
-    fn = f  # type: ignore[assignment]
-    if fn(n) >= target:  # type: ignore[operator]
+def _lower_search(fn: Callable[[float], float], start: float, n: float, target: float) -> float:
+    """Largest total below ``start`` (at least ``n``) where ``fn`` reaches ``target``."""
+    if fn(n) >= target:
         return n
-    if fn(start) < target:  # type: ignore[operator]
+    if fn(start) < target:
         return _upper_search(fn, start, n, target)
-    return float(optimize.brentq(lambda t: fn(t) - target, n, start, xtol=_xtol(start)))  # type: ignore[operator]
+    return float(optimize.brentq(lambda t: fn(t) - target, n, start, xtol=_xtol(start)))
 
 
 # -- model search -----------------------------------------------------------------------------
@@ -313,7 +324,8 @@ def _candidate_pairs(
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Pairs whose two-way overlap is positive (an interaction on an empty overlap has no MLE)."""
     h = histories(k)[1:]
-    allowed, excluded = [], []
+    allowed: list[tuple[int, int]] = []
+    excluded: list[tuple[int, int]] = []
     for i, j in itertools.combinations(range(k), 2):
         overlap = float(y_obs[(h[:, i] == 1) & (h[:, j] == 1)].sum())
         (allowed if overlap > 0 else excluded).append((i, j))
@@ -364,7 +376,7 @@ def _search(
 
 
 def fit_loglinear(
-    counts: Mapping[tuple[int, ...], int] | Sequence[int],
+    counts: Mapping[tuple[int, ...], int] | Sequence[int] | np.ndarray,
     k: int | None = None,
     *,
     criterion: str = "aic",
@@ -415,14 +427,13 @@ def fit_loglinear(
     averaged: list[ModelFit] = []
     for (model, f), w in zip(chosen, weights, strict=True):
         argmax, maximum = model.maximise(f.estimate)
-        drop = lambda t, m=model, mx=maximum: 2.0 * (mx - m.profile(t))  # noqa: E731
-        lo = n if drop(n) <= target else _lower_search(lambda t, d=drop: -d(t), argmax, n, -target)
-        hi = _upper_search(drop, argmax, n, target)
+        lo, hi = _profile_interval(model, argmax, maximum, n, target)
         profiles.append((model, argmax, maximum))
         averaged.append(_replace(f, weight=float(w), lower=lo, upper=hi))
     estimate = float(sum(w * f.estimate for f, w in zip(averaged, weights, strict=True)))
     if len(averaged) == 1:
-        lower, upper = averaged[0].lower or n, averaged[0].upper or math.inf
+        lower = averaged[0].lower if averaged[0].lower is not None else n
+        upper = averaged[0].upper if averaged[0].upper is not None else math.inf
     else:
 
         def cdf(t: float) -> float:
@@ -437,15 +448,19 @@ def fit_loglinear(
         # is alpha/2 at its own limit), which brackets the root without a search.
         lows = [f.lower for f in averaged if f.lower is not None]
         highs = [f.upper for f in averaged if f.upper is not None]
-        lower = _bracketed(cdf, min(lows), max(lows), alpha / 2)
-        if lower is None:
-            lower = _lower_search(cdf, max(estimate, n + 1e-9), n, alpha / 2)
+        found = _bracketed(cdf, min(lows), max(lows), alpha / 2)
+        lower = (
+            found
+            if found is not None
+            else _lower_search(cdf, max(estimate, n + 1e-9), n, alpha / 2)
+        )
         finite = [h for h in highs if math.isfinite(h)]
-        upper = None
+        found = None
         if finite and len(finite) == len(highs):
-            upper = _bracketed(cdf, min(finite), max(finite), 1 - alpha / 2)
-        if upper is None:
-            upper = _upper_search(cdf, max(estimate, n), n, 1 - alpha / 2)
+            found = _bracketed(cdf, min(finite), max(finite), 1 - alpha / 2)
+        upper = (
+            found if found is not None else _upper_search(cdf, max(estimate, n), n, 1 - alpha / 2)
+        )
     others = [f for _, f in ranked[len(chosen) :]]
     return MSEFit(
         observed=int(n),
@@ -466,7 +481,9 @@ def _replace(f: ModelFit, **changes: object) -> ModelFit:
     return replace(f, **changes)  # type: ignore[arg-type]
 
 
-def _as_vector(counts: Mapping[tuple[int, ...], int] | Sequence[int], k: int | None) -> np.ndarray:
+def _as_vector(
+    counts: Mapping[tuple[int, ...], int] | Sequence[int] | np.ndarray, k: int | None
+) -> np.ndarray:
     if isinstance(counts, Mapping):
         if not counts:
             raise ValueError("no capture histories given")

@@ -71,10 +71,8 @@ def render_estimates(
                         {"code": w.code, "detail": w.detail, "text": w.text(lang)}
                         for w in r.warnings
                     ],
-                    "upper": None
-                    if row["upper"] is not None and math.isinf(row["upper"])
-                    else row["upper"],
-                }  # type: ignore[arg-type]
+                    "upper": None if r.upper is not None and math.isinf(r.upper) else row["upper"],
+                }
                 for row, r in zip(rows, result.rows, strict=True)
             ],
             "overlaps": [
