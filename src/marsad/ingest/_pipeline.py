@@ -260,7 +260,7 @@ def _open_batch(store: Store, source_id: int, name: str, sha: str, key: str) -> 
                 return _Batch(int(row.id), row.status, int(row.rows_read)), row.status != "complete"
         try:
             with store.begin() as conn:
-                new_id = conn.execute(
+                result = conn.execute(
                     insert(b).values(
                         source_id=source_id,
                         file_name=name[:500],
@@ -273,7 +273,8 @@ def _open_batch(store: Store, source_id: int, name: str, sha: str, key: str) -> 
                         rows_duplicate=0,
                         started_at=utcnow(),
                     )
-                ).inserted_primary_key[0]
+                )
+                new_id = result.inserted_primary_key[0]  # type: ignore[index]
             return _Batch(int(new_id), "running", 0), False
         except IntegrityError:  # another process created it meanwhile
             continue
