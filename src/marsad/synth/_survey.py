@@ -81,8 +81,10 @@ def simulate(
             f = np.full_like(a, fem, dtype=float)
             ur = np.full_like(a, urban, dtype=float)
             pi = _internet_p(a, f, ur)
-            pc = _cv_p(a[None, :], f[None, :], ur[None, :], effects[:, None])
-            per_psu = (pi[None, :] * pc).mean(axis=1)
+            per_psu = np.empty(n_frame)
+            for lo in range(0, n_frame, 1024):  # bounded (PSUs x ages) temporaries
+                pc = _cv_p(a[None, :], f[None, :], ur[None, :], effects[lo : lo + 1024, None])
+                per_psu[lo : lo + 1024] = (pi[None, :] * pc).mean(axis=1)
             pop_num[key] += float((sizes / 2 * per_psu).sum())
             pop_den[key] += float(sizes.sum() / 2)
         # first stage: PPS systematic selection
