@@ -60,7 +60,7 @@ def recorded_vs_estimated_figure(
     ax.set_yticks(list(ys))
     ax.set_yticklabels([r.stratum for r in shown], fontsize=8)
     ax.set_xlabel(_shape(t("estimate.chart.xlabel", lang), lang))
-    ax.set_title(_shape(t("estimate.chart.title", lang), lang))
+    ax.set_title(_shape(t("estimate.chart.title", lang), lang), fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
     if not shown:
         ax.text(

@@ -112,7 +112,12 @@ def render_estimates(
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+    """Percent with one decimal, or two significant digits under 1 % (shares can be tiny)."""
+    if x is None:
+        return "-"
+    if 0 < x < 0.01:
+        return f"{100 * x:.2g}%"
+    return f"{100 * x:.1f}%"
 
 
 def _whole(x: float | None) -> str:
