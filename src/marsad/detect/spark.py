@@ -387,14 +387,15 @@ def _as_age(value: Any) -> int | None:
 def _turns_from_rows(rows: Sequence[dict[str, Any]], cols: dict[str, str | None]) -> list[Turn]:
     """Turns of one conversation, in turn order, from row dicts (``cols``: role → column)."""
     turn_col, speaker, text = cols["turn"], cols["speaker"], cols["text"]
+    time_col, age_col = cols.get("time"), cols.get("age")
     assert turn_col and speaker and text
     ordered = sorted(rows, key=lambda r: r[turn_col])
     return [
         Turn(
             str(r[speaker]),
             r[text] if isinstance(r[text], str) else "",
-            _as_time(r[cols["time"]]) if cols.get("time") else None,
-            _as_age(r[cols["age"]]) if cols.get("age") else None,
+            _as_time(r[time_col]) if time_col else None,
+            _as_age(r[age_col]) if age_col else None,
         )
         for r in ordered
     ]
@@ -655,7 +656,7 @@ def run_spark_detection(
         input=str(src),
         output=str(dst),
         mode=mode,
-        master=session.sparkContext.master,
+        master=str(session.sparkContext.master),
         input_rows=int(input_rows),
         rows=int(counts["rows"] or 0),
         harmful=int(counts["harmful"] or 0),
