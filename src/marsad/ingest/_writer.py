@@ -61,9 +61,10 @@ class Writer:
         self.positional = bool(compiled.positional)
         order = list(compiled.positiontup or []) if self.positional else self.cols
         self.order = order
-        self.procs: list[Callable[[Any], Any] | None] = [
+        procs: list[Callable[[Any], Any] | None] = [
             table.c[name].type._cached_bind_processor(dialect) for name in order
         ]
+        self.procs = [(i, proc) for i, proc in enumerate(procs) if proc is not None]
         self.json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
         self.extra: dict[str, Any] = {}
 
@@ -106,13 +107,16 @@ class Writer:
         for r in records:
             r.update(extra)
             values = [r[name] for name in order]
-            for i, proc in enumerate(procs):
-                if proc is not None and values[i] is not None:
+            for i, proc in procs:
+                if values[i] is not None:
                     values[i] = proc(values[i])
             params.append(
                 tuple(values) if self.positional else dict(zip(order, values, strict=True))
             )
         cursor = conn.connection.cursor()
+        if self.dialect == "sqlite":
+            # a 64 MiB page cache for this connection: the indexes on random pseudonyms need it
+            cursor.execute("PRAGMA cache_size=-65536")
         try:
             cursor.executemany(self.sql, params)
             count = cursor.rowcount
