@@ -75,10 +75,11 @@ def add_margins(values: ArrayLike, axes: Sequence[int] | None = None) -> NDArray
     return out
 
 
-def _cost(values: NDArray[np.float64]) -> NDArray[np.float64]:
+def _cost(values: NDArray[np.float64], axes: Sequence[int]) -> NDArray[np.float64]:
     """Cost of using a cell as a complementary suppression: prefer small, positive, interior."""
     margin_coords = np.zeros(values.shape)
-    for ax, n in enumerate(values.shape):
+    for ax in axes:
+        n = values.shape[ax]
         shape = [1] * values.ndim
         shape[ax] = n
         is_margin = (np.arange(n) == n - 1).reshape(shape)
@@ -87,10 +88,10 @@ def _cost(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _lines_with_one(
-    mask: NDArray[np.bool_], cost: NDArray[np.float64], codes: NDArray[np.int8]
+    mask: NDArray[np.bool_], cost: NDArray[np.float64], codes: NDArray[np.int8], axes: Sequence[int]
 ) -> bool:
     changed = False
-    for ax in range(mask.ndim):
+    for ax in axes:
         if mask.shape[ax] < 2:
             continue
         count = mask.sum(axis=ax)
@@ -109,7 +110,7 @@ def _lines_with_one(
     return changed
 
 
-def _constraints(shape: tuple[int, ...]) -> sparse.csr_matrix:
+def _constraints(shape: tuple[int, ...], axes: Sequence[int]) -> sparse.csr_matrix:
     """Rows: one line equation (interior cells minus margin) per line of the table."""
     n = int(np.prod(shape))
     flat = np.arange(n).reshape(shape)
@@ -117,7 +118,7 @@ def _constraints(shape: tuple[int, ...]) -> sparse.csr_matrix:
     cols: list[NDArray[np.int64]] = []
     vals: list[NDArray[np.float64]] = []
     r0 = 0
-    for ax in range(len(shape)):
+    for ax in axes:
         if shape[ax] < 2:
             continue
         moved = np.moveaxis(flat, ax, -1).reshape(-1, shape[ax])
@@ -135,7 +136,7 @@ def _constraints(shape: tuple[int, ...]) -> sparse.csr_matrix:
     )
 
 
-def recoverable(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def recoverable(mask: NDArray[np.bool_], axes: Sequence[int] | None = None) -> NDArray[np.bool_]:
     """Which withheld cells the published cells and margins determine exactly.
 
     The line equations restricted to withheld cells split into independent groups (cells
@@ -147,7 +148,7 @@ def recoverable(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
     idx = np.flatnonzero(flat_mask)
     if idx.size == 0 or mask.ndim == 0:
         return out.reshape(shape)
-    a = _constraints(shape)[:, idx].tocsr()
+    a = _constraints(shape, range(mask.ndim) if axes is None else axes)[:, idx].tocsr()
     a = a[np.asarray(abs(a).sum(axis=1)).ravel() > 0]
     if a.shape[0] == 0:
         out[idx] = False
@@ -168,10 +169,13 @@ def protect(
     values: NDArray[np.float64],
     k: int,
     extra_primary: NDArray[np.bool_] | None = None,
+    axes: Sequence[int] | None = None,
 ) -> NDArray[np.int8]:
     """Codes per cell of a table with margins: 0 published, 1 primary, 2 secondary, 3 complement.
 
-    ``values`` must already hold its margins (see :func:`add_margins`).
+    ``values`` must already hold its margins (see :func:`add_margins`) on each of ``axes``
+    (default: every axis); an axis not in ``axes`` has no published margin (e.g. the two
+    groups of a rate ratio), so it gives no line equation.
     """
     values = np.asarray(values, dtype=float)
     codes = np.zeros(values.shape, dtype=np.int8)
@@ -181,17 +185,18 @@ def protect(
     mask = codes != NONE
     if not mask.any() or values.ndim == 0:
         return codes
-    cost = _cost(values)
+    axes = list(range(values.ndim)) if axes is None else list(axes)
+    cost = _cost(values, axes)
     for _ in range(values.size):
-        while _lines_with_one(mask, cost, codes):
+        while _lines_with_one(mask, cost, codes, axes):
             pass
-        rec = recoverable(mask)
+        rec = recoverable(mask, axes)
         if not rec.any():
             break
         # protect the first recoverable cell with one more suppression in one of its lines
         cell = tuple(int(i) for i in np.argwhere(rec)[0])
         best: tuple[float, tuple[int, ...]] | None = None
-        for ax in range(values.ndim):
+        for ax in axes:
             for j in range(values.shape[ax]):
                 other = list(cell)
                 other[ax] = j

@@ -7,6 +7,7 @@ is published. Counts come from SQL GROUP BY (see :mod:`marsad.stats._query`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,15 @@ COLUMNS = [
 RULE_NAMES = {PRIMARY: "primary", SECONDARY: "secondary", COMPLEMENT: "complement"}
 PER = {"per_100k": 1e5, "percent": 100.0, "count": 1.0, "ratio": 1.0, "percent_per_year": 100.0}
 Z95 = 1.959963984540054
+
+
+class _Shared(tuple[Any, ...]):
+    """An immutable attrs value pandas need not deep-copy on every filter of the table."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
 
 
 @dataclass
@@ -417,7 +427,6 @@ def _rate_ratio(
         ]
     )
     by_cells = _cells(dims, levels[:-1])
-    full_cells = _cells(all_dims, levels)
     years = sorted(pop["year"].unique().tolist())
     k = settings.min_cell
     parts: list[pd.DataFrame] = []
@@ -426,13 +435,16 @@ def _rate_ratio(
     for period in sorted(frame["period"].unique()):
         sub = frame[frame["period"] == period]
         num = _dense(sub, all_dims, levels, "num")
-        codes = protect(num, k)
-        records += _records(defn, period, full_cells, codes)
+        # only the compared groups and the reference are published, with no margin over them
+        shown = [cmp_levels.index(str(g)) for g in groups] + [ref_i]
+        codes = np.zeros(num.shape, dtype=np.int8)
+        codes[..., shown] = protect(num[..., shown], k, axes=range(len(dims)))
         py = _pop_year(years, int(str(period)[:4]))
         popc = _pop_cube(pop, py, all_dims, levels)
-        n2 = num.reshape(-1, num.shape[-1])
-        p2 = popc.reshape(-1, popc.shape[-1])
-        c2 = codes.reshape(-1, codes.shape[-1])
+        width = len(cmp_levels) + 1
+        n2 = np.asarray(num).reshape(-1, width)
+        p2 = popc.reshape(-1, width)
+        c2 = codes.reshape(-1, width)
         for g in groups:
             assert g is not None
             gi = cmp_levels.index(g)
@@ -484,6 +496,13 @@ def _rate_ratio(
             rows.loc[idx, "heterogeneity_p"] = hp
     rows = rows.drop(columns=["_cell"])
     codes_all = rows.pop("_rule").to_numpy()
+    # one record per withheld published row (a ratio is withheld when either count is)
+    cell_cols = [*dims, cmp_dim, "reference"]
+    for period, part_idx in rows.groupby("period").groups.items():
+        block = rows.loc[part_idx, cell_cols]
+        records += _records(
+            defn, str(period), block.reset_index(drop=True), codes_all[np.asarray(part_idx)]
+        )
     _apply_codes(rows, codes_all, publish, hide_denominator=True)
     if publish:
         rows.loc[rows["suppressed"], "heterogeneity_p"] = np.nan
@@ -698,6 +717,6 @@ def compute_indicators(
     table.attrs["published"] = bool(publish)
     table.attrs["min_cell"] = settings.min_cell
     table.attrs["rounding_base"] = rounding_base
-    table.attrs["suppression"] = [r.__dict__ for r in records]
-    table.attrs["notes"] = notes
+    table.attrs["suppression"] = _Shared(dataclasses.asdict(r) for r in records)
+    table.attrs["notes"] = _Shared(notes)
     return table

@@ -63,6 +63,9 @@ class ChangeTest:
     threshold: float
     p_value: float
     dispersion: float
+    fitted: tuple[float, ...] = ()
+    band_lower: tuple[float, ...] = ()
+    band_upper: tuple[float, ...] = ()
 
 
 def _design(
@@ -185,6 +188,8 @@ def detect_change(
         mu_w = np.zeros(window)
         var_w = var_1 = 0.0
         dispersion = 1.0
+        mu_all = np.zeros(n)
+        var_all = np.zeros(n)
     else:
         res = None
         dispersion = 1.0
@@ -209,6 +214,10 @@ def detect_change(
         g1 = mu_w[-1] * xw[-1]
         var_w = dispersion * mu_w.sum() + float(g @ cov @ g)
         var_1 = dispersion * mu_w[-1] + float(g1 @ cov @ g1)
+        x_all = _harmonic(t, has_trend)
+        mu_all = np.exp(x_all @ res.params)
+        grad = mu_all[:, None] * x_all
+        var_all = dispersion * mu_all + np.einsum("ij,jk,ik->i", grad, cov, grad)
     expected = float(mu_w.sum())
     # two looks at the window (its sum, and its last month alone), Bonferroni-split alpha
     threshold, p_value = _upper(observed, expected, var_w, alpha / 2, min_count)
@@ -216,6 +225,7 @@ def detect_change(
     threshold_1, p_1 = _upper(last, float(mu_w[-1]), var_1, alpha / 2, min_count)
     flagged = (observed > threshold or last > threshold_1) and observed >= min_count
     p_value = min(1.0, 2 * min(p_value, p_1))
+    lo, hi = _band(mu_all, var_all)
     return ChangeTest(
         flagged=bool(flagged),
         observed=observed,
@@ -223,4 +233,23 @@ def detect_change(
         threshold=threshold,
         p_value=p_value,
         dispersion=dispersion,
+        fitted=tuple(float(v) for v in mu_all),
+        band_lower=tuple(float(v) for v in lo),
+        band_upper=tuple(float(v) for v in hi),
     )
+
+
+def _band(
+    mu: NDArray[np.float64], var: NDArray[np.float64], level: float = 0.95
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-month predictive band: negative binomial quantiles matching mean and variance."""
+    a = (1 - level) / 2
+    lo = stats.poisson.ppf(a, mu)
+    hi = stats.poisson.ppf(1 - a, mu)
+    over = var > mu * (1 + 1e-9)
+    if over.any():
+        r = mu[over] ** 2 / (var[over] - mu[over])
+        prob = r / (r + mu[over])
+        lo[over] = stats.nbinom.ppf(a, r, prob)
+        hi[over] = stats.nbinom.ppf(1 - a, r, prob)
+    return np.nan_to_num(lo), np.nan_to_num(hi)
