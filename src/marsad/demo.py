@@ -25,6 +25,7 @@ STEPS: list[str] = [
     "marsad.synth:demo_step",
     "marsad.ingest:demo_step",
     "marsad.detect:demo_step",
+    "marsad.stats:demo_step",
     "marsad.estimate:demo_step",  # after stats when it lands; before report (chart, gap)
     "marsad.legal:demo_step",
     "marsad.compare:demo_step",  # after stats: uses ctx.outputs["indicators"] or computes them
