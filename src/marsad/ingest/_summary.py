@@ -211,7 +211,7 @@ def demo_step(ctx: DemoContext) -> None:
     ctx.console.rule(t("ingest.demo.title", lang, n=len(files)))
     reports = []
     for f in files:
-        report = ingest_file(ctx.store, ctx.settings, f.path, f.profile, console=ctx.console)
+        report = ingest_file(ctx.store, ctx.settings, f.path, f.profile)
         print_report(report, ctx.console, lang)
         reports.append(report)
     summary = ingest_summary(ctx.store)
