@@ -40,7 +40,9 @@ def server(sqlite_settings: Settings) -> Iterator[str]:
     add_user(store, "ana", PASSWORD, "analyst")
     app = create_app(settings, store=store)
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -60,8 +62,14 @@ def test_dashboard_login_filter_chart_arabic_detect(server: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -95,9 +103,10 @@ def test_dashboard_login_filter_chart_arabic_detect(server: str) -> None:
                 marks = page.locator("#detect-result blockquote mark")
                 assert marks.count() >= 1
                 assert all(m in text for m in marks.all_inner_texts())
-                assert marks.first.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+                assert (
+                    marks.first.evaluate("e => getComputedStyle(e).backgroundColor")
+                    != "rgba(0, 0, 0, 0)"
+                )
             page.screenshot(path=str(ARTEFACTS / "dashboard-detect-ar.png"), full_page=True)
         finally:
             browser.close()
-
-

@@ -13,7 +13,9 @@ from .conftest import PASSWORD, SECRET, seed
 
 
 def _app(tmp: str):  # type: ignore[no-untyped-def]
-    s = Settings.from_env({}, data_dir=tmp, session_secret=SECRET, pseudonym_key="fuzz-key-0123456789abcdef")
+    s = Settings.from_env(
+        {}, data_dir=tmp, session_secret=SECRET, pseudonym_key="fuzz-key-0123456789abcdef"
+    )
     store = Store.open(s.db_url)
     seed(store)
     add_user(store, "ada", PASSWORD, "admin")
@@ -39,7 +41,9 @@ def test_api_never_errors_and_keeps_one_error_shape(tmp_path) -> None:  # type: 
             continue
 
         @given(case=op.as_strategy())
-        @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def run(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(headers=headers, timeout=180)
             assert response.status_code < 500, (case.method, case.path, response.text[:300])

@@ -154,10 +154,14 @@ def clear_cache() -> None:
         _table_cache.clear()
 
 
+@cache
+def _shipped_definitions() -> Any:
+    return _call(stage_function("stats", "load_definitions"))
+
+
 def indicator_definitions(settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
     """The indicator definitions (id, label, unit, kind, period, allowed disaggregations)."""
-    fn = stage_function("stats", "load_definitions")
-    defs = _call(fn)
+    defs = _shipped_definitions()
     return [
         {
             "id": d.id,
@@ -171,6 +175,7 @@ def indicator_definitions(settings: Settings, lang: str = "en") -> list[dict[str
     ]
 
 
+@cache
 def _labels(lang: str) -> dict[str, str]:
     try:
         return {d["id"]: d["label"] for d in indicator_definitions(Settings(), lang)}
