@@ -155,3 +155,28 @@ def test_derived_fields(tmp_path: Path, lite: Store, sqlite_settings: Settings) 
     assert (d.age_band, d.minor, d.age_unknown) == (None, None, True)
     assert a.category_origin == "reported" and a.consent_statistical_use is True
     assert d.space == "other"  # the profile's default for an empty cell
+
+
+def test_design_codes_are_not_scrubbed(
+    tmp_path: Path, lite: Store, sqlite_settings: Settings
+) -> None:
+    prof = write_profile(
+        tmp_path / "s.yaml",
+        {
+            "id": "s",
+            "source": {"code": "enq", "name": "Survey", "kind": "survey"},
+            "target": "survey",
+            "fields": {
+                "respondent_key": {"column": "id", "type": "pseudonym", "kind": "id"},
+                "stratum": {"column": "strate"},
+                "psu": {"column": "grappe"},
+                "weight": {"column": "poids", "type": "float"},
+            },
+        },
+    )
+    path = tmp_path / "s.csv"
+    path.write_text("id,strate,grappe,poids\nR1,MA-06-U,AB12345,10.5\n", encoding="utf-8")
+    assert ingest_file(lite, sqlite_settings, path, prof, progress=False).accepted == 1
+    with lite.connect() as c:
+        row = c.execute(sa.select(tables.survey_responses)).one()
+    assert (row.stratum, row.psu) == ("MA-06-U", "AB12345")

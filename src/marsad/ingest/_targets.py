@@ -56,6 +56,7 @@ def _f(
 
 _BOOL = _f("bool")
 _STR = _f("str", "code")
+_CODE = _f("code", "str")  # a code without a dimension: taken as written, not scrubbed
 _TEXT = _f("text", "str")
 
 
@@ -106,11 +107,11 @@ TARGETS: dict[str, TargetSpec] = {
         "survey",
         s.survey_responses,
         {
-            "survey": _STR,
+            "survey": _CODE,
             "respondent_key": _f("pseudonym", required=True),
             "year": _f("int", min=1900, max=2100),
-            "stratum": _f("str", "code", required=True),
-            "psu": _f("str", "code", required=True),
+            "stratum": _f("code", "str", required=True),
+            "psu": _f("code", "str", required=True),
             "weight": _f("float", required=True, min=0),
             "region": _f("code", dimension="regions"),
             "urban_rural": _f("code", dimension="urban_rural"),
@@ -156,8 +157,8 @@ TARGETS: dict[str, TargetSpec] = {
         "aggregates",
         s.aggregates,
         {
-            "measure": _f("str", "code", required=True),
-            "period": _f("str", "code", required=True),
+            "measure": _f("code", "str", required=True),
+            "period": _f("code", "str", required=True),
             "region": _f("code", dimension="regions"),
             "category": _f("code", dimension="categories"),
             "space": _f("code", dimension="spaces"),
