@@ -183,38 +183,51 @@ def _dense(
     return add_margins(arr.reshape(shape))
 
 
-def _cells(dims: list[str], levels: list[list[str]]) -> pd.DataFrame:
-    """Labels of every cell of a table with margins, in the C order of :func:`_dense`."""
+def _cells(dims: list[str], levels: list[list[str]]) -> dict[str, Any]:
+    """Labels of every cell of a table with margins, in the C order of :func:`_dense`.
+
+    A dict of equal-length object arrays (one per dimension); ``_n`` holds the length.
+    """
     if not dims:
-        return pd.DataFrame(index=[0])
+        return {"_n": 1}
     full = [[*lv, ALL] for lv in levels]
     grids = np.meshgrid(*[np.arange(len(f)) for f in full], indexing="ij")
-    return pd.DataFrame(
-        {
-            d: np.asarray(f, dtype=object)[g.ravel()]
-            for d, f, g in zip(dims, full, grids, strict=True)
-        }
-    )
+    out: dict[str, Any] = {
+        d: np.asarray(f, dtype=object)[g.ravel()] for d, f, g in zip(dims, full, grids, strict=True)
+    }
+    out["_n"] = int(grids[0].size)
+    return out
+
+
+def _frame(part: dict[str, Any]) -> pd.DataFrame:
+    """One DataFrame from a dict of arrays and scalars (built once, not column by column)."""
+    n = part["_n"]
+    data = {
+        k: (v if isinstance(v, np.ndarray | list) else [v] * n)
+        for k, v in part.items()
+        if k != "_n"
+    }
+    return pd.DataFrame(data)
 
 
 def _records(
-    defn: IndicatorDefinition, period: str, cells: pd.DataFrame, codes: np.ndarray
+    defn: IndicatorDefinition, period: str, cells: dict[str, Any], codes: np.ndarray
 ) -> list[SuppressionRecord]:
     flat = np.asarray(codes).ravel()
     where = np.flatnonzero(flat)
     if where.size == 0:
         return []
-    names = list(cells.columns)
-    picked = cells.iloc[where].to_numpy(dtype=object) if names else np.empty((where.size, 0))
+    names = [c for c in cells if c != "_n"]
+    columns = [np.asarray(cells[c], dtype=object)[where] for c in names]
     return [
         SuppressionRecord(
             defn.id,
             str(period),
-            tuple((n, str(v)) for n, v in zip(names, row, strict=True)),
+            tuple((n, str(col[j])) for n, col in zip(names, columns, strict=True)),
             RULE_NAMES[int(flat[i])],
             REASONS[int(flat[i])],
         )
-        for i, row in zip(where, picked, strict=True)
+        for j, i in enumerate(where)
     ]
 
 
@@ -310,7 +323,7 @@ def _incident_kind(
             extra = (comp > 0) & (comp < k)
         codes = protect(num, k, extra)
         records += _records(defn, period, cells, codes)
-        flag_pop: list[str] = [""] * cells.shape[0]
+        flag_pop: list[str] = [""] * cells["_n"]
         if publish and rounding and defn.kind in ("count", "rate"):
             num = (
                 controlled_round(num, rounding)
@@ -357,7 +370,7 @@ def _incident_kind(
             value, lo, hi = p * scale, lo * scale, hi * scale
             method = defn.interval or "wilson"
             prec = _low_precision(denom, cv)
-        part = cells.copy()
+        part = dict(cells)
         part["period"] = period
         part["value"] = value
         part["lower"] = lo
@@ -367,24 +380,39 @@ def _incident_kind(
         part["flags"] = _flags(prec, flag_pop)
         part["method"] = method
         _apply_codes(part, codes.ravel(), publish, hide_denominator=proportion)
-        parts.append(part)
+        parts.append(_frame(part))
     rows = pd.concat(parts, ignore_index=True) if parts else _empty()
     return IndicatorResult(rows, records, notes)
 
 
+_HIDDEN = ("value", "lower", "upper", "numerator", "se", "deff", "p_value", "p_adjusted")
+
+
 def _apply_codes(
-    part: pd.DataFrame, codes: np.ndarray, publish: bool, hide_denominator: bool = False
+    part: dict[str, Any], codes: np.ndarray, publish: bool, hide_denominator: bool = False
 ) -> None:
+    """Mark withheld cells; with ``publish`` blank their values, intervals and counts."""
     suppressed = codes != 0
     part["suppressed"] = suppressed
-    part["suppression_rule"] = [RULE_NAMES.get(int(c), "") for c in codes]
-    if publish:
-        cols = ["value", "lower", "upper", "numerator"]
-        cols += [c for c in ("se", "deff", "p_value", "p_adjusted") if c in part.columns]
-        if hide_denominator:
-            cols.append("denominator")
+    part["suppression_rule"] = np.array([RULE_NAMES.get(int(c), "") for c in codes], dtype=object)
+    if publish and suppressed.any():
+        cols = [*_HIDDEN, "denominator"] if hide_denominator else list(_HIDDEN)
         for c in cols:
-            part.loc[suppressed, c] = np.nan
+            if c in part and isinstance(part[c], np.ndarray | list):
+                part[c] = np.where(suppressed, np.nan, np.asarray(part[c], dtype=float))
+
+
+def _apply_codes_frame(
+    rows: pd.DataFrame, codes: np.ndarray, publish: bool, hide_denominator: bool = False
+) -> None:
+    suppressed = codes != 0
+    rows["suppressed"] = suppressed
+    rows["suppression_rule"] = [RULE_NAMES.get(int(c), "") for c in codes]
+    if publish and suppressed.any():
+        cols = [*_HIDDEN, "denominator"] if hide_denominator else list(_HIDDEN)
+        for c in cols:
+            if c in rows.columns:
+                rows.loc[suppressed, c] = np.nan
 
 
 def _rate_ratio(
@@ -450,7 +478,7 @@ def _rate_ratio(
             gi = cmp_levels.index(g)
             a, b = n2[:, gi], n2[:, ref_i]
             rr, lo, hi, pv = exact_rate_ratio(a, p2[:, gi], b, p2[:, ref_i])
-            part = by_cells.copy()
+            part = dict(by_cells)
             part[cmp_dim] = g
             part["reference"] = ref
             part["period"] = period
@@ -466,8 +494,8 @@ def _rate_ratio(
             part["method"] = "exact-conditional-binomial"
             rule = np.maximum(c2[:, gi], c2[:, ref_i])
             part["_rule"] = rule
-            part["_cell"] = np.arange(len(by_cells))
-            parts.append(part)
+            part["_cell"] = np.arange(by_cells["_n"])
+            parts.append(_frame(part))
         # heterogeneity across the compared groups (age bands) or across interior cells (gender)
     rows = pd.concat(parts, ignore_index=True) if parts else _empty()
     if rows.empty:
@@ -503,7 +531,7 @@ def _rate_ratio(
         records += _records(
             defn, str(period), block.reset_index(drop=True), codes_all[np.asarray(part_idx)]
         )
-    _apply_codes(rows, codes_all, publish, hide_denominator=True)
+    _apply_codes_frame(rows, codes_all, publish, hide_denominator=True)
     if publish:
         rows.loc[rows["suppressed"], "heterogeneity_p"] = np.nan
     return IndicatorResult(rows, records, [])
@@ -570,7 +598,7 @@ def _survey(
         comp = n - cases
         codes = protect(cases, k, (comp > 0) & (comp < k))
         records += _records(defn, period, cells, codes)
-        part = cells.copy()
+        part = dict(cells)
         part["period"] = period
         part["value"], part["lower"], part["upper"] = p * 100, lo * 100, hi * 100
         part["se"] = se * 100
@@ -581,7 +609,7 @@ def _survey(
         part["flags"] = _flags(_low_precision(nn, cv))
         part["method"] = "taylor-linearisation-logit"
         _apply_codes(part, codes.ravel(), publish, hide_denominator=True)
-        parts.append(part)
+        parts.append(_frame(part))
     rows = pd.concat(parts, ignore_index=True) if parts else _empty()
     return IndicatorResult(rows, records, [])
 
@@ -616,20 +644,20 @@ def _growth(
     first_month = t0 % 12 + 1
     period = f"{t0 // 12}-{first_month:02d}/{t1 // 12}-{t1 % 12 + 1:02d}"
     est = [fit_growth(s, first_month) for s in series]
-    part = cells.copy()
+    part = dict(cells)
     part["period"] = period
-    part["value"] = [e.growth * 100 if e else np.nan for e in est]
-    part["lower"] = [e.lower * 100 if e else np.nan for e in est]
-    part["upper"] = [e.upper * 100 if e else np.nan for e in est]
+    part["value"] = np.array([e.growth * 100 if e else np.nan for e in est])
+    part["lower"] = np.array([e.lower * 100 if e else np.nan for e in est])
+    part["upper"] = np.array([e.upper * 100 if e else np.nan for e in est])
     part["numerator"] = totals
     part["denominator"] = np.nan
-    part["method"] = [f"glm-{e.model}-seasonal" if e else "" for e in est]
+    part["method"] = np.array([f"glm-{e.model}-seasonal" if e else "" for e in est], dtype=object)
     part["flags"] = [
         ("insufficient_data" if e is None else ("low_precision" if e.total < 30 else ""))
         for e in est
     ]
     _apply_codes(part, np.asarray(codes).ravel(), publish)
-    return IndicatorResult(part, _records(defn, period, cells, np.asarray(codes)), [])
+    return IndicatorResult(_frame(part), _records(defn, period, cells, np.asarray(codes)), [])
 
 
 def _empty() -> pd.DataFrame:

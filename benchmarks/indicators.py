@@ -1,0 +1,234 @@
+"""Benchmark: the full default indicator set on a large store, against a pandas group-by.
+
+Generates N incidents and a survey of M respondents directly into a temporary SQLite store
+(executemany), then times, in the same process:
+
+* baseline: reading the incident columns into pandas and doing only the counts
+  (``groupby([...]).size()`` for each default table) — no intervals, no disclosure control;
+* marsad: ``compute_indicators`` on the store (GROUP BY pushed down to SQLite, intervals,
+  survey design, rate ratios, growth regressions, secondary suppression with its audit).
+
+Prints seconds, the ratio marsad / baseline and the peak memory (tracemalloc for Python
+allocations, and the process's max RSS).
+
+    .venv/bin/python benchmarks/indicators.py            # 1,000,000 incidents, 50,000 respondents
+    .venv/bin/python benchmarks/indicators.py --small    # 100,000 and 10,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from marsad.config import Settings
+from marsad.stats import compute_indicators
+from marsad.store import Store
+from marsad.taxonomy import load_taxonomy
+
+BANDS = ["0-11", "12-14", "15-17", "18-24", "25-34", "35-44", "45-59", "60+"]
+BAND_P = [0.04, 0.1, 0.16, 0.26, 0.2, 0.12, 0.09, 0.03]
+
+
+def generate(path: Path, n: int, m: int, seed: int = 1) -> None:
+    """Write n incidents, a population table and an m-respondent survey with executemany."""
+    store = Store.open(f"sqlite:///{path}")
+    store.close()
+    tax = load_taxonomy()
+    cats = list(tax.categories)
+    spaces = list(tax.spaces)
+    regions = list(tax.regions)
+    rng = np.random.default_rng(seed)
+    now = datetime.now(UTC).isoformat()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute(
+        "INSERT INTO sources (id, code, name, kind, created_at) VALUES (1,'police','police','police',?)",
+        (now,),
+    )
+    con.execute(
+        "INSERT INTO sources (id, code, name, kind, created_at) VALUES (2,'survey','survey','survey',?)",
+        (now,),
+    )
+    for bid, sid in ((1, 1), (2, 2), (3, 2)):
+        con.execute(
+            "INSERT INTO import_batches (id, source_id, file_name, sha256, profile, status, rows_read, rows_accepted,"
+            " rows_quarantined, rows_duplicate, started_at) VALUES (?,?,?,?,?,?,0,0,0,0,?)",
+            (bid, sid, f"f{bid}", f"{bid:064d}", "bench", "complete", now),
+        )
+    cat_p = rng.dirichlet(np.ones(len(cats)) * 2)
+    space_p = rng.dirichlet(np.ones(len(spaces)) * 2)
+    chunk = 200_000
+    for start in range(0, n, chunk):
+        k = min(chunk, n - start)
+        year = rng.integers(2021, 2026, k)
+        month = rng.integers(1, 13, k)
+        band = rng.choice(len(BANDS), k, p=BAND_P)
+        lows = np.array([5, 12, 15, 18, 25, 35, 45, 60])[band]
+        highs = np.array([11, 14, 17, 24, 34, 44, 59, 80])[band]
+        age = rng.integers(lows, highs + 1)
+        gender = np.where(
+            rng.random(k) < 0.68, "female", np.where(rng.random(k) < 0.95, "male", "unknown")
+        )
+        victim = rng.integers(0, int(n * 0.8), k)
+        has_victim = rng.random(k) < 0.9
+        region = rng.integers(0, len(regions), k)
+        cat = rng.choice(len(cats), k, p=cat_p)
+        space = rng.choice(len(spaces), k, p=space_p)
+        dup = rng.random(k) < 0.02
+        rows = [
+            (
+                start + i + 1,
+                1,
+                1,
+                start + i,
+                f"r{start + i}",
+                f"v{victim[i]}" if has_victim[i] else None,
+                f"{year[i]}-{month[i]:02d}-01",
+                "month",
+                int(year[i]),
+                int(month[i]),
+                regions[region[i]],
+                spaces[space[i]],
+                cats[cat[i]],
+                "reported",
+                int(age[i]),
+                BANDS[band[i]],
+                "analysis",
+                0,
+                int(age[i] < 18),
+                str(gender[i]),
+                (start + i) if dup[i] and start + i > 0 else None,
+                now,
+            )
+            for i in range(k)
+        ]
+        con.executemany(
+            "INSERT INTO incidents (id, source_id, batch_id, source_row, record_key, victim_key, incident_date,"
+            " incident_date_precision, incident_year, incident_month, region, space, category, category_origin,"
+            " victim_age, age_band, age_band_scheme, age_unknown, minor, gender, duplicate_of, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    pop_rows = [
+        (2, year, r, b, "analysis", sex, int(rng.integers(50_000, 400_000)), 1)
+        for year in range(2021, 2026)
+        for r in regions
+        for b in BANDS
+        for sex in ("female", "male")
+    ]
+    con.executemany(
+        "INSERT INTO population (batch_id, year, region, age_band, age_band_scheme, sex, population, synthetic)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        pop_rows,
+    )
+    strata = rng.integers(0, 24, m)
+    psu = rng.integers(0, 40, m)
+    sage = rng.integers(15, 75, m)
+    sfem = rng.random(m) < 0.5
+    p12 = np.where(sfem, 0.22, 0.14) * np.where(sage < 25, 1.5, 1.0)
+    cv12 = rng.random(m) < p12
+    life = cv12 | (rng.random(m) < 0.2)
+    con.executemany(
+        "INSERT INTO survey_responses (batch_id, survey, respondent_key, year, stratum, psu, weight, region,"
+        " urban_rural, age, gender, cv_past_12m, cv_lifetime) VALUES (3,'enq',?,2024,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                f"s{i}",
+                f"S{strata[i]}",
+                f"S{strata[i]}-P{psu[i]}",
+                float(rng.uniform(50, 300)),
+                regions[strata[i] % len(regions)],
+                "urban" if strata[i] % 3 else "rural",
+                int(sage[i]),
+                "female" if sfem[i] else "male",
+                int(cv12[i]),
+                int(life[i]),
+            )
+            for i in range(m)
+        ],
+    )
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+
+
+def baseline(path: Path) -> int:
+    """pandas: read the columns, then only the counts of the default tables."""
+    con = sqlite3.connect(path)
+    inc = pd.read_sql_query(
+        "SELECT incident_year, incident_month, category, space, region, gender, age_band, minor, victim_key"
+        " FROM incidents WHERE duplicate_of IS NULL",
+        con,
+    )
+    sur = pd.read_sql_query(
+        "SELECT year, age, gender, urban_rural, cv_past_12m, cv_lifetime FROM survey_responses", con
+    )
+    con.close()
+    sizes = [
+        inc.groupby(["incident_year", "category", "space"]).size(),
+        inc.groupby(["incident_year", "incident_month", "category"]).size(),
+        inc.groupby(["incident_year", "age_band", "gender", "region"]).size(),
+        inc.groupby(["incident_year", "category", "minor"]).size(),
+        inc.groupby(["incident_year", "category", "gender"]).size(),
+        inc.groupby(["incident_year", "incident_month", "category", "space"]).size(),
+        sur.groupby(["year", "gender", "urban_rural", "cv_past_12m"]).size(),
+        sur.groupby(["year", "gender", "urban_rural", "cv_lifetime"]).size(),
+    ]
+    return sum(len(s) for s in sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--small", action="store_true", help="100,000 incidents and 10,000 respondents"
+    )
+    parser.add_argument("--incidents", type=int, default=None)
+    parser.add_argument("--respondents", type=int, default=None)
+    args = parser.parse_args()
+    n = args.incidents or (100_000 if args.small else 1_000_000)
+    m = args.respondents or (10_000 if args.small else 50_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        t0 = time.perf_counter()
+        generate(path, n, m)
+        print(
+            f"generated {n:,} incidents and {m:,} respondents in {time.perf_counter() - t0:.1f} s"
+        )
+        t0 = time.perf_counter()
+        groups = baseline(path)
+        t_base = time.perf_counter() - t0
+        print(f"baseline  pandas group-by counts only: {t_base:6.2f} s ({groups:,} groups)")
+        settings = Settings.from_env({}, data_dir=tmp, database_url=f"sqlite:///{path}")
+        store = Store.open(settings.db_url, upgrade=False)
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        table = compute_indicators(store, settings)
+        t_marsad = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        store.close()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"marsad    full default set:           {t_marsad:6.2f} s ({len(table):,} cells, "
+            f"{int(table['suppressed'].sum()):,} withheld, {table['indicator'].nunique()} indicators)"
+        )
+        print(f"ratio marsad / baseline: {t_marsad / t_base:.2f}")
+        print(
+            f"peak Python memory during compute: {peak / 2**20:.0f} MiB; process max RSS: {rss:.0f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
