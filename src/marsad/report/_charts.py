@@ -89,7 +89,7 @@ def _attr(s: str) -> str:
     return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def _ok(v: Any) -> bool:
+def _ok(v: Any) -> bool:  # not None and not NaN
     return v is not None and v == v
 
 
@@ -114,7 +114,13 @@ def bar_intervals(
         for y, v, lo, hi in zip(ys, values, lower, upper, strict=True):
             if _ok(v) and _ok(lo) and _ok(hi):
                 ax.errorbar(
-                    [v], [y], xerr=[[v - lo], [hi - v]], fmt="none", ecolor="#222", capsize=3, lw=1
+                    [v],
+                    [y],
+                    xerr=[[v - lo], [hi - v]],  # type: ignore[operator]
+                    fmt="none",
+                    ecolor="#222",
+                    capsize=3,
+                    lw=1,
                 )
             if not _ok(v):
                 ax.text(0, y, " —", va="center", color="#888")
@@ -157,7 +163,7 @@ def grouped_bars(
                     ax.errorbar(
                         [p],
                         [a],
-                        yerr=[[a - lw_], [hi_ - a]],
+                        yerr=[[a - lw_], [hi_ - a]],  # type: ignore[operator]
                         fmt="none",
                         ecolor="#222",
                         capsize=2,
@@ -236,7 +242,7 @@ def trend_band(
     x = np.arange(len(periods))
 
     def arr(s: Sequence[float | None]) -> Any:
-        return np.array([np.nan if not _ok(v) else float(v) for v in s], dtype=float)
+        return np.array([np.nan if not _ok(v) else float(v) for v in s], dtype=float)  # type: ignore[arg-type]
 
     with matplotlib.rc_context({"font.family": _FONTS}):
         fig, ax = _figure(7.5, 3.0)

@@ -54,7 +54,7 @@ def stage_function(stage: str, *names: str) -> Callable[..., Any]:
     for name in names:
         fn = getattr(mod, name, None)
         if callable(fn):
-            return fn  # type: ignore[no-any-return]
+            return fn
     raise Unavailable(f"The {stage} stage does not provide {' or '.join(names)} yet.", stage=stage)
 
 

@@ -7,7 +7,7 @@ built-in sections use the same mechanism.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,7 @@ class ReportContext:
                 self.cache[name] = (fn(), None)
             except data.Unavailable as exc:
                 self.cache[name] = (None, exc.message)
-        return self.cache[name]  # type: ignore[no-any-return]
+        return self.cache[name]
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,9 @@ def age_gender(ctx: ReportContext) -> Section:
         return int(digits[0]) if digits else 999
 
     bands = sorted({str(r["age_band"]) for r in cells}, key=low)
-    series: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+    series: dict[
+        str, tuple[Sequence[float | None], Sequence[float | None], Sequence[float | None]]
+    ] = {}
     for g in ("female", "male"):
         by = {r["age_band"]: r for r in cells if r.get("gender") == g}
         pick = [by.get(b, {}) for b in bands]

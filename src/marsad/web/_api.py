@@ -435,7 +435,8 @@ def incidents(
     offset: Offset = 0,
 ) -> PageOut:
     """Incidents with scrubbed narratives (analysts only; never published)."""
-    year = int(filters["period"][:4]) if filters.get("period") else None
+    period = filters.get("period")
+    year = int(period[:4]) if period else None
     page = records.incidents(
         get_store(request),
         filters=filters,
@@ -461,7 +462,7 @@ def users_add(request: Request, user: Admin, body: UserIn) -> dict[str, Any]:
     audit(
         request, user, "admin", f"users/{created.username}", event="user_added", role=created.role
     )
-    return data.plain(created)  # type: ignore[no-any-return]
+    return dict(data.plain(created))
 
 
 @router.post("/users/{username}/tokens", status_code=201, response_model=TokenOut, tags=["admin"])

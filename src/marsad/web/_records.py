@@ -152,7 +152,7 @@ def incidents(
 ) -> Page:
     """Incidents with their scrubbed narratives (analyst view), newest first."""
     i = tables.incidents
-    where = [i.c.duplicate_of.is_(None)]
+    where: list[Any] = [i.c.duplicate_of.is_(None)]
     for name, value in (filters or {}).items():
         if value and name in INCIDENT_FILTERS:
             where.append(i.c[name] == value)

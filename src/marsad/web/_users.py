@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -116,7 +117,7 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
             raise AuthError(
                 f"User {username!r} already exists.", code="auth.user_exists", username=username
             )
-        uid = c.execute(
+        key: Any = c.execute(
             insert(t).values(
                 username=username,
                 password_hash=_hasher.hash(password),
@@ -124,7 +125,8 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
                 active=True,
                 created_at=utcnow(),
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        uid = key[0]
     store.audit("cli", "admin", f"user:{username}", {"event": "user_added", "role": role})
     return User(id=int(uid), username=username, role=role)
 
