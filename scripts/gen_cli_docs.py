@@ -30,7 +30,9 @@ def _param(p: Any) -> str:
     if p.param_type_name == "argument":
         return f"| `{(p.metavar or p.name).upper()}` | argument{'' if p.required else ' (optional)'} | |"
     names = ", ".join(f"`{o}`" for o in [*p.opts, *getattr(p, "secondary_opts", [])])
-    default = "" if p.default in (None, False, ()) or p.is_flag and not p.default else f"`{p.default}`"
+    default = (
+        "" if p.default in (None, False, ()) or (p.is_flag and not p.default) else f"`{p.default}`"
+    )
     help_text = (p.help or "").replace("|", "\\|").replace("\n", " ")
     return f"| {names} | {help_text} | {default} |"
 

@@ -50,7 +50,9 @@ def _require_pg(pg_admin: sa.Engine | None) -> sa.Engine:
 
 
 @pytest.fixture(scope="session")
-def _templates(tmp_path_factory: pytest.TempPathFactory, pg_admin: sa.Engine | None) -> Iterator[dict[str, str]]:
+def _templates(
+    tmp_path_factory: pytest.TempPathFactory, pg_admin: sa.Engine | None
+) -> Iterator[dict[str, str]]:
     """One migrated template per backend and per test worker; each test copies it."""
     out: dict[str, str] = {}
     sqlite_tpl = tmp_path_factory.mktemp("tpl") / "template.db"
@@ -73,7 +75,10 @@ def _templates(tmp_path_factory: pytest.TempPathFactory, pg_admin: sa.Engine | N
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(
-    request: pytest.FixtureRequest, tmp_path: Path, pg_admin: sa.Engine | None, _templates: dict[str, str]
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg_admin: sa.Engine | None,
+    _templates: dict[str, str],
 ) -> Iterator[str]:
     """A fresh, migrated, empty store URL: once on SQLite, once on PostgreSQL."""
     if request.param == "sqlite":

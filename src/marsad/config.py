@@ -77,9 +77,7 @@ class Settings:
     max_upload_mb: int = 50
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``MARSAD_*`` variables, then explicit ``overrides`` (None = unset)."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}

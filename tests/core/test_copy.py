@@ -21,21 +21,43 @@ def _fill(store: Store) -> None:
     with store.begin() as c:
         b = c.execute(
             sa.insert(tables.import_batches).values(
-                source_id=src, file_name="p.csv", sha256="0" * 64, profile="police_register",
-                status="complete", started_at=utcnow(),
+                source_id=src,
+                file_name="p.csv",
+                sha256="0" * 64,
+                profile="police_register",
+                status="complete",
+                started_at=utcnow(),
             )
         ).inserted_primary_key[0]
         for i in range(25):
             c.execute(
                 sa.insert(tables.incidents).values(
-                    source_id=src, batch_id=b, source_row=i + 1, record_key=f"r{i}", victim_key=f"v{i % 7}",
-                    incident_date=date(2024, 1 + i % 12, 1), incident_year=2024, region="MA-06",
-                    category="sextortion", narrative="texte [PHONE] نص", risk=i / 7,
-                    age_unknown=False, created_at=utcnow(),
+                    source_id=src,
+                    batch_id=b,
+                    source_row=i + 1,
+                    record_key=f"r{i}",
+                    victim_key=f"v{i % 7}",
+                    incident_date=date(2024, 1 + i % 12, 1),
+                    incident_year=2024,
+                    region="MA-06",
+                    category="sextortion",
+                    narrative="texte [PHONE] نص",
+                    risk=i / 7,
+                    age_unknown=False,
+                    created_at=utcnow(),
                     duplicate_of=1 if i > 0 and i % 5 == 0 else None,
                 )
             )
-        c.execute(sa.insert(tables.quarantine).values(batch_id=b, row_number=3, raw={"age": "1O"}, errors=[{"column": "age"}], status="open", created_at=utcnow()))
+        c.execute(
+            sa.insert(tables.quarantine).values(
+                batch_id=b,
+                row_number=3,
+                raw={"age": "1O"},
+                errors=[{"column": "age"}],
+                status="open",
+                created_at=utcnow(),
+            )
+        )
 
 
 @pytest.fixture
@@ -68,7 +90,9 @@ def test_checksum_detects_a_changed_row(tmp_path: Path) -> None:
     _fill(a)
     copy_store(a, b)
     with b.begin() as c:
-        c.execute(sa.update(tables.incidents).where(tables.incidents.c.id == 3).values(region="MA-01"))
+        c.execute(
+            sa.update(tables.incidents).where(tables.incidents.c.id == 3).values(region="MA-01")
+        )
     assert table_checksums(a)["incidents"] != table_checksums(b)["incidents"]
     assert table_checksums(a)["sources"] == table_checksums(b)["sources"]
 

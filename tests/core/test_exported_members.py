@@ -12,8 +12,11 @@ import marsad
 PACKAGES = sorted(
     m.name
     for m in pkgutil.walk_packages(marsad.__path__, "marsad.")
-    if m.ispkg and not any(part.startswith("_") for part in m.name.split(".")[1:])
-    and ".locales" not in m.name and ".migrations" not in m.name and not m.name.endswith(".data")
+    if m.ispkg
+    and not any(part.startswith("_") for part in m.name.split(".")[1:])
+    and ".locales" not in m.name
+    and ".migrations" not in m.name
+    and not m.name.endswith(".data")
 )
 
 

@@ -11,7 +11,9 @@ from marsad.store import Store, tables
 def test_migrations_match_the_schema(store: Store) -> None:
     assert store.revision() == "0001"
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata
+        )
     assert diff == []
 
 
@@ -32,7 +34,12 @@ def test_audit_log_records_actor_and_resource(store: Store) -> None:
     store.audit("alice", "export", "indicators.csv", {"rows": 3})
     with store.connect() as c:
         row = c.execute(tables.audit_log.select()).one()
-    assert (row.actor, row.action, row.resource, row.detail) == ("alice", "export", "indicators.csv", {"rows": 3})
+    assert (row.actor, row.action, row.resource, row.detail) == (
+        "alice",
+        "export",
+        "indicators.csv",
+        {"rows": 3},
+    )
 
 
 def test_bad_urls_get_clear_errors() -> None:

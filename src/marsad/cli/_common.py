@@ -34,7 +34,9 @@ _help = {s.name: f"{s.help} [env: {s.env}]" for s in SETTINGS}
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help=_help["database_url"], envvar="MARSAD_DATABASE_URL", show_envvar=False),
+    typer.Option(
+        "--db", help=_help["database_url"], envvar="MARSAD_DATABASE_URL", show_envvar=False
+    ),
 ]
 DataDirOption = Annotated[
     Path | None,
@@ -46,7 +48,9 @@ LangOption = Annotated[
 ]
 
 
-def make_settings(db: str | None = None, data_dir: Path | None = None, lang: str | None = None, **more: Any) -> Settings:
+def make_settings(
+    db: str | None = None, data_dir: Path | None = None, lang: str | None = None, **more: Any
+) -> Settings:
     """Settings from the environment, overridden by the command's own options."""
     return Settings.from_env(database_url=db, data_dir=data_dir, lang=lang, **more)
 

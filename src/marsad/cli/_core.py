@@ -16,8 +16,12 @@ key_app = typer.Typer(help="Manage the pseudonymisation key.", no_args_is_help=T
 
 
 def demo(
-    dir: Annotated[Path, typer.Option("--dir", help="Folder for the synthetic files and the store.")] = Path("marsad-data"),
-    size: Annotated[int, typer.Option("--size", min=100, help="Number of synthetic incidents.")] = 20_000,
+    dir: Annotated[
+        Path, typer.Option("--dir", help="Folder for the synthetic files and the store.")
+    ] = Path("marsad-data"),
+    size: Annotated[
+        int, typer.Option("--size", min=100, help="Number of synthetic incidents.")
+    ] = 20_000,
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -37,7 +41,14 @@ def db_upgrade(db: DbOption = None, lang: LangOption = None) -> None:
     settings = make_settings(db, lang=lang)
     try:
         with open_store(settings) as store:
-            console.print(t("core.db_upgraded", settings.lang, revision=store.revision(), url=store.engine.url.render_as_string(hide_password=True)))
+            console.print(
+                t(
+                    "core.db_upgraded",
+                    settings.lang,
+                    revision=store.revision(),
+                    url=store.engine.url.render_as_string(hide_password=True),
+                )
+            )
     except MarsadError as exc:
         fail(exc, settings.lang)
 
@@ -100,7 +111,9 @@ def key_create(
         settings.get_pseudonym_key(create=True)
     except MarsadError as exc:
         fail(exc, settings.lang)
-    console.print(t("core.key_exists" if existed else "core.key_created", settings.lang, path=str(path)))
+    console.print(
+        t("core.key_exists" if existed else "core.key_created", settings.lang, path=str(path))
+    )
 
 
 def register(app: typer.Typer) -> None:

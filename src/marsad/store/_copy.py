@@ -129,7 +129,11 @@ def copy_store(
 
 
 def _copy_table(
-    source: Store, target: Store, table: Table, chunk: int, progress: Callable[[str, int], None] | None
+    source: Store,
+    target: Store,
+    table: Table,
+    chunk: int,
+    progress: Callable[[str, int], None] | None,
 ) -> None:
     pk = list(table.primary_key.columns)
     query = select(*table.columns).order_by(*pk)

@@ -41,7 +41,9 @@ sources = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
-    Column("kind", String(32), nullable=False),  # police, justice, hotline, ngo, survey, platform, population
+    Column(
+        "kind", String(32), nullable=False
+    ),  # police, justice, hotline, ngo, survey, platform, population
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -123,7 +125,9 @@ incident_links = Table(
     "incident_links",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     Column("linked_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("rule", String(64), nullable=False),
     Column("score", Float),
@@ -179,7 +183,9 @@ population = Table(
     Column("sex", String(8), nullable=False),
     Column("population", BigInteger, nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False),
-    UniqueConstraint("year", "region", "age_band_scheme", "age_band", "sex", name="uq_population_cell"),
+    UniqueConstraint(
+        "year", "region", "age_band_scheme", "age_band", "sex", name="uq_population_cell"
+    ),
 )
 
 aggregates = Table(

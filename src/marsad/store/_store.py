@@ -161,7 +161,9 @@ class Store:
         with self.connect() as c:
             return int(c.execute(select(func.count()).select_from(t)).scalar_one())
 
-    def audit(self, actor: str, action: str, resource: str, detail: dict[str, Any] | None = None) -> None:
+    def audit(
+        self, actor: str, action: str, resource: str, detail: dict[str, Any] | None = None
+    ) -> None:
         """Record who read or exported what, and when."""
         with self.begin() as c:
             c.execute(

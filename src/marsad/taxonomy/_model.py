@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -209,13 +210,17 @@ def _codes(items: list[dict[str, Any]], where: str) -> dict[str, Code]:
     return out
 
 
-def _mappings(raw: dict[str, Any], key: str, categories: dict[str, Code], sources: dict[str, str]) -> dict[str, Mapping]:
+def _mappings(
+    raw: dict[str, Any], key: str, categories: dict[str, Code], sources: dict[str, str]
+) -> dict[str, Mapping]:
     out: dict[str, Mapping] = {}
     for cat, m in raw.items():
         if cat not in categories:
             raise TaxonomyError(f"crosswalks.yaml {key}: unknown category {cat!r}.")
         if m.get("source") not in sources:
-            raise TaxonomyError(f"crosswalks.yaml {key}.{cat}: source {m.get('source')!r} is not declared.")
+            raise TaxonomyError(
+                f"crosswalks.yaml {key}.{cat}: source {m.get('source')!r} is not declared."
+            )
         if m.get("status") not in STATUSES:
             raise TaxonomyError(f"crosswalks.yaml {key}.{cat}: status must be one of {STATUSES}.")
         out[cat] = Mapping(
@@ -241,7 +246,7 @@ def load_taxonomy() -> Taxonomy:
     schemes: dict[str, AgeScheme] = {}
     for s in ages["schemes"]:
         bands = tuple(AgeBand(int(lo), None if hi is None else int(hi)) for lo, hi in s["bands"])
-        for a, b in zip(bands, bands[1:], strict=False):
+        for a, b in itertools.pairwise(bands):
             if a.high is None or b.low <= a.high:
                 raise TaxonomyError(f"age_schemes.yaml {s['id']}: bands overlap or are unordered.")
         schemes[s["id"]] = AgeScheme(
