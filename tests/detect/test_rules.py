@@ -117,3 +117,11 @@ def test_sextortion_conversation(det: Detector) -> None:
     assert r.sextortion_risk >= 0.6 and "sextortion" in r.categories
     assert r.driver == "A"
     assert all(e.turn is not None for e in r.evidence)
+
+
+def test_targeted_insult_needs_the_second_person(det: Detector) -> None:
+    targeted = det.detect("t'es qu'une grosse vache")
+    untargeted = det.detect("quelle grosse vache ce camion")
+    assert "cyberharassment" in targeted.categories
+    assert any("target.second_person" in e.rule for e in targeted.evidence)
+    assert not untargeted.harmful

@@ -76,7 +76,7 @@ def analyse_turns(
             stage = g.split(".", 1)[1]
             stage_turns[stage].append(i)
             stage_speakers[stage][turn.speaker] += 1
-            for e in a.group_evidence.get(g, []):
+            for e in a.evidence(g):
                 evidence.append(Evidence(stage, e.start, e.end, e.text, e.rule, e.weight, turn=i))
         # single-text categories also count as stages when they name one
         r = results[i]

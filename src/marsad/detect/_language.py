@@ -22,9 +22,7 @@ from marsad.detect._normalize import normalize_term
 __all__ = ["detect_language"]
 
 _TOKEN = re.compile(r"[^\W_]+")
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
-_LATIN = re.compile(r"[a-z]")
-_TIFINAGH = re.compile(r"[\u2d30-\u2d7f]")
+_ORDER = {"fr": 0, "en": 1, "ary-Latn": 2}
 _ARABIZI = re.compile(r"(?<![^\W_])(?=[a-z]*[2379][a-z])[a-z2379]*[a-z][a-z2379]*", re.IGNORECASE)
 
 
@@ -44,24 +42,30 @@ def _markers() -> dict[str, frozenset[str]]:
 def detect_language(original: str, normalized: str) -> tuple[str, ...]:
     """Languages of a text, main one first; ``("und",)`` when nothing is recognised."""
     markers = _markers()
-    tokens = _TOKEN.findall(normalized)
-    n_ar = len(_ARABIC.findall(normalized))
-    n_lat = len(_LATIN.findall(normalized))
-    n_tif = len(_TIFINAGH.findall(normalized))
+    ary_m, ar_m, fr_m, en_m, az_m = (markers[k] for k in ("ary", "ar", "fr", "en", "ary-Latn"))
+    n_ar = n_lat = n_tif = 0
+    ary = ar = fr = en = az = 0
+    for tok in _TOKEN.findall(normalized):
+        c = tok[0]
+        if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f":
+            n_ar += len(tok)
+            ary += tok in ary_m
+            ar += tok in ar_m
+        elif "a" <= c <= "z":
+            n_lat += len(tok)
+            fr += tok in fr_m
+            en += tok in en_m
+            az += tok in az_m
+        elif "\u2d30" <= c <= "\u2d7f":
+            n_tif += len(tok)
     found: list[tuple[float, str]] = []
     if n_ar >= 2:
-        ary = sum(1 for t in tokens if t in markers["ary"])
-        ar = sum(1 for t in tokens if t in markers["ar"])
-        lang = "ary" if ary > 0 and 2 * ary >= ar else "ar"
-        found.append((n_ar, lang))
+        found.append((n_ar, "ary" if ary > 0 and 2 * ary >= ar else "ar"))
     if n_lat >= 2:
-        hits = {
-            lang: sum(1 for t in tokens if t in markers[lang]) for lang in ("fr", "en", "ary-Latn")
-        }
-        hits["ary-Latn"] += 2 * len(_ARABIZI.findall(original))
-        ranked = sorted(
-            hits.items(), key=lambda kv: (-kv[1], ("fr", "en", "ary-Latn").index(kv[0]))
-        )
+        if any(ch in original for ch in "2379"):
+            az += 2 * len(_ARABIZI.findall(original))
+        hits = {"fr": fr, "en": en, "ary-Latn": az}
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], _ORDER[kv[0]]))
         best, best_hits = ranked[0]
         if best_hits > 0:
             found.append((n_lat, best))

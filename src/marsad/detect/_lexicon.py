@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -55,8 +55,7 @@ class Entry:
     source: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A lexicon hit on the normalised text: ``[start, end)`` in normalised characters."""
 
     entry: Entry
@@ -91,6 +90,83 @@ _SUFFIX = r"(?:s|x|es|e|ها|هم|هن|كم|كن|ني|نا|ك|ه|ي|ات|ين|و
 _WORD = r"[^\W_]"
 
 
+def _is_modifier(group: str) -> bool:
+    return group == "negation" or group.startswith(("target.", "context."))
+
+
+@dataclass
+class _Index:
+    """One compiled matcher: a trie regex over terms, with their entries, and patterns."""
+
+    regex: re.Pattern[str]
+    terms: dict[str, list[Entry]]
+    prefixes: dict[str, list[Entry]]
+    subterms: dict[str, list[str]]
+    patterns: list[tuple[Entry, re.Pattern[str]]]
+    combined: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        terms: dict[str, list[Entry]],
+        prefixes: dict[str, list[Entry]],
+        patterns: list[tuple[Entry, re.Pattern[str]]],
+    ) -> _Index:
+        terms = {k: v for k, v in terms.items() if v}
+        prefixes = {k: v for k, v in prefixes.items() if v}
+        long_terms = [t for t in terms if len(t) > 2]
+        short_terms = [t for t in terms if len(t) <= 2]
+        exact = _trie_regex(long_terms) or r"(?!x)x"
+        pref = _trie_regex(prefixes) or r"(?!x)x"
+        short = _trie_regex(short_terms) or r"(?!x)x"
+        # A lookahead finds overlapping hits (one per word start, the longest term there).
+        # Terms of one or two characters take no clitic or suffix ("ه" is laughter, "هو" is not).
+        regex = re.compile(
+            rf"(?<!{_WORD})(?=({_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})"
+            rf"|({short})(?!{_WORD})))"
+        )
+        combined = None
+        if patterns:
+            # one pass over the text for all patterns (falls back to one pass each when a
+            # user pattern cannot be nested, e.g. it names its own groups p0, p1...)
+            try:
+                combined = re.compile(
+                    "|".join(f"(?P<p{i}>{rx.pattern})" for i, (_e, rx) in enumerate(patterns))
+                )
+            except re.error:
+                combined = None
+        return cls(regex, terms, prefixes, _subterms(terms), patterns, combined)
+
+    def matches(self, text: str) -> Iterator[Match]:
+        for m in self.regex.finditer(text):
+            start, end = m.span(1)
+            core = m.group(2)
+            if core is not None:
+                for e in self.terms[core]:
+                    yield Match(e, start, end)
+                subs = self.subterms.get(core)
+                if subs:
+                    core_start = m.start(2)
+                    for sub in subs:
+                        for e in self.terms[sub]:
+                            yield Match(e, start, core_start + len(sub))
+            elif m.group(3) is not None:
+                for e in self.prefixes[m.group(3)]:
+                    yield Match(e, start, end)
+            else:
+                for e in self.terms[m.group(4)]:
+                    yield Match(e, start, end)
+        if self.combined is not None:
+            for m in self.combined.finditer(text):
+                if m.end() > m.start() and m.lastgroup is not None:
+                    yield Match(self.patterns[int(m.lastgroup[1:])][0], m.start(), m.end())
+        else:
+            for e, prx in self.patterns:
+                for m in prx.finditer(text):
+                    if m.end() > m.start():
+                        yield Match(e, m.start(), m.end())
+
+
 @dataclass
 class Lexicon:
     """All entries of one detector, compiled into one trie regex plus the patterns."""
@@ -102,7 +178,7 @@ class Lexicon:
     platform_spaces: dict[str, str] = field(default_factory=dict)
     digest: str = ""
     _regex: re.Pattern[str] | None = None
-    _subterms: dict[str, list[str]] = field(default_factory=dict)
+    _layers: dict[str, _Index] = field(default_factory=dict)
 
     def add_file(self, name: str, raw: str) -> None:
         """Parse one lexicon file's text; ``name`` is used in error messages and rule ids."""
@@ -183,20 +259,32 @@ class Lexicon:
         target.setdefault(norm, []).append(entry)
 
     def compile(self) -> re.Pattern[str]:
-        """The one regular expression over all terms (built once, then cached)."""
+        """Build the matchers once (then cached) and return the trigger layer's expression.
+
+        Two layers: *modifier* groups (``target.*``, ``context.*``, ``negation``: frequent
+        function words) and *trigger* groups (everything else). The modifier layer is only
+        scanned when the trigger layer found something, so ordinary messages stay cheap.
+        """
         if self._regex is None:
-            long_terms = [t for t in self.terms if len(t) > 2]
-            short_terms = [t for t in self.terms if len(t) <= 2]
-            exact = _trie_regex(long_terms) or r"(?!x)x"
-            pref = _trie_regex(self.prefixes) or r"(?!x)x"
-            short = _trie_regex(short_terms) or r"(?!x)x"
-            # A lookahead finds overlapping hits (one per word start, the longest term there).
-            # Terms of one or two characters take no clitic or suffix ("ه" is laughter, "هو" is not).
-            self._regex = re.compile(
-                rf"(?<!{_WORD})(?=({_PREFIX}(?:({exact}){_SUFFIX}|({pref}){_WORD}*)(?!{_WORD})"
-                rf"|({short})(?!{_WORD})))"
-            )
-            self._subterms = _subterms(self.terms)
+            self._layers = {
+                name: _Index.build(
+                    {
+                        k: [e for e in es if _is_modifier(e.group) == (name == "modifier")]
+                        for k, es in self.terms.items()
+                    },
+                    {
+                        k: [e for e in es if _is_modifier(e.group) == (name == "modifier")]
+                        for k, es in self.prefixes.items()
+                    },
+                    [
+                        (e, rx)
+                        for e, rx in self.patterns
+                        if _is_modifier(e.group) == (name == "modifier")
+                    ],
+                )
+                for name in ("trigger", "modifier")
+            }
+            self._regex = self._layers["trigger"].regex
             h = hashlib.sha256()
             for k in sorted(self.terms):
                 h.update(repr((k, [(e.group, e.weight) for e in self.terms[k]])).encode())
@@ -207,29 +295,12 @@ class Lexicon:
             self.digest = h.hexdigest()[:12]
         return self._regex
 
-    def matches(self, text: str) -> Iterator[Match]:
-        """Every hit in the normalised ``text``: terms (longest first), then patterns."""
-        rx = self.compile()
-        for m in rx.finditer(text):
-            start, end = m.span(1)
-            core = m.group(2)
-            if core is not None:
-                for e in self.terms[core]:
-                    yield Match(e, start, end)
-                core_start = m.start(2)
-                for sub in self._subterms.get(core, ()):
-                    for e in self.terms[sub]:
-                        yield Match(e, start, core_start + len(sub))
-            elif m.group(3) is not None:
-                for e in self.prefixes[m.group(3)]:
-                    yield Match(e, start, end)
-            else:
-                for e in self.terms[m.group(4)]:
-                    yield Match(e, start, end)
-        for e, prx in self.patterns:
-            for m in prx.finditer(text):
-                if m.end() > m.start():
-                    yield Match(e, m.start(), m.end())
+    def matches(self, text: str, layer: str | None = None) -> Iterator[Match]:
+        """Every hit in the normalised ``text`` (of one layer, or both): at each word start
+        the longest term and the shorter terms it begins with, then the patterns."""
+        self.compile()
+        for name in ("trigger", "modifier") if layer is None else (layer,):
+            yield from self._layers[name].matches(text)
 
     @property
     def groups(self) -> set[str]:

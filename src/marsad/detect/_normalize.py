@@ -216,6 +216,10 @@ def _delete(_m: re.Match[str]) -> list[_Piece]:
 _RUN = re.compile(r"([^\W\d_\u0600-\u06ff])\1+|([\u0600-\u06ff])\2{2,}")
 
 
+_RUN_LATIN = re.compile(r"([^\W\d_\u0600-\u06ff])\1+")
+_RUN_ARABIC = re.compile(r"([\u0600-\u06ff])\1{2,}")
+
+
 def _squeeze(m: re.Match[str]) -> list[_Piece]:
     return [(m.group()[0], 0, len(m.group()))]
 
@@ -278,7 +282,8 @@ def normalize_text(text: str) -> str:
         t = _MIXED.sub(_mixed_text, t)
     t = _SPACED.sub(_spaced_text, t)
     t = _INNER_SYMBOL.sub("", t)
-    t = _RUN.sub(_squeeze_text, t)
+    t = _RUN_LATIN.sub(r"\1", t)
+    t = _RUN_ARABIC.sub(r"\1", t)
     t = t.replace("sh", "ch").replace("ou", "u")
     return _SPACE.sub(" ", t)
 
@@ -286,10 +291,6 @@ def normalize_text(text: str) -> str:
 def _mixed_text(m: re.Match[str]) -> str:
     pieces = _mixed(m)
     return m.group() if pieces is None else "".join(p for p, _, _ in pieces)
-
-
-def _squeeze_text(m: re.Match[str]) -> str:
-    return m.group()[0]
 
 
 def _spaced_text(m: re.Match[str]) -> str:

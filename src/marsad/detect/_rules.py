@@ -29,6 +29,7 @@ from marsad.taxonomy import load_taxonomy
 __all__ = ["RuleConfig", "RuleEngine", "TextAnalysis"]
 
 _SPACE = re.compile(r"\s+")
+_PLAIN = ("platform.", "space.", "stage.contact")
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,62 @@ def load_rule_config() -> RuleConfig:
     )
 
 
-@dataclass(frozen=True)
 class TextAnalysis:
-    """Everything the engine found in one text: group scores and their evidence."""
+    """Everything the engine found in one text: group scores and the hits behind them.
 
-    normalized: Normalized | None
-    group_scores: dict[str, float]
-    group_evidence: dict[str, list[Evidence]]
-    languages: tuple[str, ...]
-    contexts: frozenset[str]
+    Offsets are mapped back to the original text only when evidence is asked for
+    (:meth:`evidence`), so texts with nothing positive never pay for the offset map.
+    """
+
+    __slots__ = (
+        "_norm",
+        "combo_parts",
+        "contexts",
+        "group_scores",
+        "hits",
+        "languages",
+        "norm_text",
+        "text",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        norm_text: str,
+        group_scores: dict[str, float],
+        hits: dict[str, list[tuple[Match, float]]],
+        combo_parts: dict[str, list[tuple[str, str]]],
+        languages: tuple[str, ...],
+        contexts: frozenset[str],
+    ) -> None:
+        self.text = text
+        self.norm_text = norm_text
+        self.group_scores = group_scores
+        self.hits = hits
+        self.combo_parts = combo_parts
+        self.languages = languages
+        self.contexts = contexts
+        self._norm: Normalized | None = None
+
+    @property
+    def normalized(self) -> Normalized:
+        if self._norm is None:
+            self._norm = normalize(self.text)
+        return self._norm
+
+    def evidence(self, group: str) -> list[Evidence]:
+        """Evidence of ``group``: its own hits, then the hits of the combinations that raised it."""
+        out: list[Evidence] = []
+        if group not in self.hits and group not in self.combo_parts:
+            return out
+        norm = self.normalized
+        for m, w in self.hits.get(group, ()):
+            out.append(_evidence(norm, group, m, w))
+        for combo_id, part in self.combo_parts.get(group, ()):
+            for m, w in self.hits.get(part, ()):
+                e = _evidence(norm, group, m, w)
+                out.append(Evidence(group, e.start, e.end, e.text, f"{combo_id}<{e.rule}>", w))
+        return out
 
 
 class RuleEngine:
@@ -86,6 +134,7 @@ class RuleEngine:
         self.lexicon = lexicon
         self.config = config or load_rule_config()
         self.categories = tuple(load_taxonomy().categories)
+        self._zeros = dict.fromkeys(self.categories, 0.0)
         self.lexicon.compile()
 
     @property
@@ -95,74 +144,83 @@ class RuleEngine:
     # -- analysis ---------------------------------------------------------------------------
     def analyse(self, text: str) -> TextAnalysis:
         norm_text = normalize_text(text)
-        matches = list(self.lexicon.matches(norm_text))
         languages = detect_language(text, norm_text)
-        if not matches:
-            return TextAnalysis(None, {}, {}, languages, frozenset())
-        norm = normalize(text)
-        if norm.text != norm_text:  # pragma: no cover - the two paths are tested equal
-            matches = list(self.lexicon.matches(norm.text))
         cfg = self.config
-        contexts = frozenset(
-            m.entry.group.split(".", 1)[1] for m in matches if m.entry.group.startswith("context.")
-        )
-        negations = [m for m in matches if m.entry.group == "negation"]
+        contexts: set[str] = set()
+        negations: list[Match] = []
+        triggers = list(self.lexicon.matches(norm_text, "trigger"))
+        if not triggers:
+            return TextAnalysis(text, norm_text, {}, {}, {}, languages, frozenset())
+        # Only hits that context, negation or a combination can change need the modifier scan.
+        needs_modifiers = any(not m.entry.group.startswith(_PLAIN) for m in triggers)
+        for m in self.lexicon.matches(norm_text, "modifier") if needs_modifiers else ():
+            g = m.entry.group
+            if g.startswith("context."):
+                contexts.add(g[8:])
+            elif g == "negation":
+                negations.append(m)
+            else:
+                triggers.append(m)
+        others = triggers
         hits: dict[str, list[tuple[Match, float]]] = defaultdict(list)
         seen: set[tuple[str, int, int]] = set()
-        for m in matches:
+        damps = [(ctx, cfg.contexts.get(ctx, {})) for ctx in contexts]
+        for m in others:
             g = m.entry.group
-            if g == "negation" or g.startswith("context."):
-                continue
             key = (g, m.start, m.end)
             if key in seen:
                 continue
             seen.add(key)
             w = m.entry.weight
-            for ctx in contexts:
-                damp = cfg.contexts.get(ctx, {})
+            for ctx, damp in damps:
                 f = damp.get(g, damp.get("all", 0.0))
                 if f and not (ctx in cfg.soft_contexts and w >= cfg.strong):
                     w *= 1.0 - f
             if (
                 negations
                 and g in cfg.negation_groups
-                and _negated(norm.text, m, negations, cfg.negation_window)
+                and _negated(norm_text, m, negations, cfg.negation_window)
             ):
                 w *= cfg.negation_factor
             hits[g].append((m, w))
         scores: dict[str, float] = {}
-        evidence: dict[str, list[Evidence]] = {}
         for g, items in hits.items():
             p = 1.0
             for _, w in items:
                 p *= 1.0 - w
             scores[g] = 1.0 - p
-            evidence[g] = [_evidence(norm, g, m, w) for m, w in items]
-        for combo in cfg.combos:
+        combo_parts: dict[str, list[tuple[str, str]]] = {}
+        for combo in cfg.combos if needs_modifiers else ():
             parts = combo["all"]
-            if all(scores.get(p, 0.0) >= cfg.threshold for p in parts):
+            if parts[0] in scores and all(scores.get(p, 0.0) >= cfg.threshold for p in parts):
                 value = float(combo["weight"]) * min(scores[p] for p in parts)
                 target = combo["then"]
                 if value > scores.get(target, 0.0):
                     scores[target] = 1.0 - (1.0 - scores.get(target, 0.0)) * (1.0 - value)
-                ev = evidence.setdefault(target, [])
-                for p in parts:
-                    for e in evidence[p]:
-                        ev.append(
-                            Evidence(
-                                target, e.start, e.end, e.text, f"{combo['id']}<{e.rule}>", e.weight
-                            )
-                        )
-        return TextAnalysis(norm, scores, evidence, languages, contexts)
+                combo_parts.setdefault(target, []).extend((combo["id"], p) for p in parts)
+        return TextAnalysis(
+            text, norm_text, scores, hits, combo_parts, languages, frozenset(contexts)
+        )
 
     def result(self, text: str, analysis: TextAnalysis | None = None) -> TextResult:
         """The :class:`TextResult` of ``text`` from the rules alone."""
         a = analysis or self.analyse(text)
-        scores = {c: round(a.group_scores.get(c, 0.0), 6) for c in self.categories}
+        gs = a.group_scores
+        if not gs:
+            return TextResult(
+                False,
+                (),
+                dict(self._zeros),
+                a.languages[0],
+                a.languages,
+                (),
+                detector_version=self.version,
+            )
+        scores = {c: gs.get(c, 0.0) for c in self.categories} if gs else dict(self._zeros)
         positive = self._subsume(
             tuple(c for c in self.categories if scores[c] >= self.config.threshold), a
         )
-        ev = tuple(e for c in positive for e in _dedupe(a.group_evidence.get(c, [])))
+        ev = tuple(e for c in positive for e in _dedupe(a.evidence(c)))
         space, platform = self.space_of(a)
         signals = tuple(
             sorted(
@@ -190,11 +248,7 @@ class RuleEngine:
         for c in positive:
             for sub in cfg.subsumes.get(c, ()):
                 if sub in positive and sub not in dropped:
-                    direct = [
-                        e
-                        for e in a.group_evidence.get(sub, [])
-                        if not e.rule.startswith("combo.") and e.weight >= cfg.strong
-                    ]
+                    direct = [w for _m, w in a.hits.get(sub, ()) if w >= cfg.strong]
                     if not direct:
                         dropped.add(sub)
         return tuple(c for c in positive if c not in dropped)
@@ -202,11 +256,10 @@ class RuleEngine:
     def space_of(self, a: TextAnalysis) -> tuple[str | None, str | None]:
         """The platform named first in the text and its space, else the best generic space."""
         platforms = [
-            e for g, es in a.group_evidence.items() if g.startswith("platform.") for e in es
+            (m.start, g) for g, hs in a.hits.items() if g.startswith("platform.") for m, _ in hs
         ]
         if platforms:
-            first = min(platforms, key=lambda e: e.start)
-            name = first.category.split(".", 1)[1]
+            name = min(platforms)[1].split(".", 1)[1]
             return self.lexicon.platform_spaces.get(name), name
         spaces = [(s, g) for g, s in a.group_scores.items() if g.startswith("space.")]
         if spaces:
