@@ -1,5 +1,5 @@
+# ruff: noqa: E402 -- BLAS thread limits are set before numpy is imported
 """Benchmark of marsad.detect: throughput, p99 latency and F1 beside two PyPI baselines.
-# ruff: noqa: E402  (BLAS thread limits must be set before numpy is imported)
 
     .venv/bin/python benchmarks/detect.py [--small] [--short N] [--long N]
 
