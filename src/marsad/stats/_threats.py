@@ -89,13 +89,18 @@ def emerging_threats(
     publish: bool = True,
     min_history: int = 12,
 ) -> list[EmergingThreat]:
-    """Every category × space series tested, flagged ones first (smallest p-value first).
+    """Every category × space series (and each category over all spaces, ``space="all"``)
+    tested, flagged ones first (smallest p-value first).
 
     ``rank`` is the position within its space among flagged series (0 when not flagged).
     """
     periods, series = monthly_series(store)
     if not periods:
         return []
+    # each category over all spaces too: a threat spread thinly over spaces still shows
+    for (category, _space), y in list(series.items()):
+        key = (category, "all")
+        series[key] = series.get(key, np.zeros(len(periods))) + y
     first_month = int(periods[0][5:7])
     k = settings.min_cell
     tested = []

@@ -8,10 +8,11 @@ Data*, 2nd ed., section 3.2.3). Annual growth is ``exp(b) - 1`` with a Wald inte
 
 Emerging threats: a GLM prediction rule in the spirit of Farrington et al. (1996, JRSS A
 159:547-563) and its improved version (Noufaily et al. 2013, Stat Med 32:1206-1222). The
-history before the last ``window`` months is fitted by a Poisson GLM with one annual harmonic
-(sine and cosine of the month, as in Noufaily et al.'s seasonal terms but with 4 parameters
-instead of 13, which keeps the prediction variance small on 3-4 years of history), a linear
-trend kept only when significant at 5 %, and the quasi-Poisson dispersion ``phi >= 1``; the expected window sum
+last 24 months before the last ``window`` months are fitted by a Poisson GLM with one annual
+harmonic (sine and cosine of the month, a compact form of Noufaily et al.'s seasonal terms),
+optionally a linear trend kept only when significant at 5 % (off by default: a threat that
+keeps growing must be flagged, not absorbed as "expected growth"), and the quasi-Poisson
+dispersion ``phi >= 1``; the expected window sum
 ``S_hat`` gets the predictive variance ``phi * S_hat + Var(S_hat)`` (parameter uncertainty by the
 delta method) and the threshold is the ``1 - alpha`` quantile of the negative binomial with that
 mean and variance (Poisson when not overdispersed). A series is flagged when the observed window
@@ -170,9 +171,15 @@ def detect_change(
     alpha: float = 0.01,
     min_history: int = 12,
     min_count: int = 5,
+    baseline_months: int | None = 24,
+    trend_term: bool = False,
 ) -> ChangeTest | None:
     """Test whether the last ``window`` months exceed what the earlier history predicts.
 
+    The baseline is the ``baseline_months`` months before the window (all history if None).
+    With ``trend_term`` a linear trend significant at 5 % is extrapolated (Farrington's
+    choice); by default it is not, so a threat that keeps growing is flagged as rising above
+    its recent level rather than absorbed as "expected growth".
     Returns None when there are fewer than ``min_history`` months before the window.
     """
     y = np.asarray(counts, dtype=float)
@@ -194,12 +201,14 @@ def detect_change(
         res = None
         dispersion = 1.0
         has_trend = False
-        for trend in (True, False):
-            xb = _harmonic(t[:hist], trend)
+        first = max(0, hist - baseline_months) if baseline_months else 0
+        yb = y[first:hist]
+        for trend in (True, False) if trend_term else (False,):
+            xb = _harmonic(t[first:hist], trend)
             res = _fit(yb, xb, sm.families.Poisson())
             if res is None:
                 continue
-            dof = max(hist - xb.shape[1], 1)
+            dof = max(hist - first - xb.shape[1], 1)
             dispersion = max(float((res.resid_pearson**2).sum() / dof), 1.0)
             if trend and abs(res.params[1] / (res.bse[1] * np.sqrt(dispersion))) < 1.96:
                 continue
