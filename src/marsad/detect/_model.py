@@ -331,5 +331,5 @@ class CharNgramModel:
                 f"{model_path} does not hold a CharNgramModel.", code="detect.model_invalid"
             )
         model.model_sha256_ = digest
-        model.metadata_ = meta
+        model.metadata_ = meta  # type: ignore[attr-defined]
         return model

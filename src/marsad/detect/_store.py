@@ -8,7 +8,7 @@ over) reported ones. Re-running replaces earlier detected rows, so the run is id
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +45,7 @@ def _primary(r: TextResult) -> str | None:
     return max(r.categories, key=lambda c: (r.scores[c], tax[c].severity))
 
 
-def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
@@ -127,7 +127,7 @@ def detect_store(store: Store, detector: Detector, *, batch_size: int = 500) -> 
                     )
             filled = [u for u in updates if u["category_origin"] == "detected"]
             kept = [u for u in updates if u["category_origin"] != "detected"]
-            common = {
+            common: dict[str, Any] = {
                 "detector_version": bindparam("detector_version"),
                 "risk": bindparam("risk"),
                 "space": bindparam("space"),
