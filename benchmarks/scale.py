@@ -371,7 +371,7 @@ def run(rows: int, work: Path, synth_dir: Path, keep: bool, do_explain: bool) ->
                 lambda: analyse(load_burden(store, settings), min_cell=settings.min_cell),
             )
             est = timer("estimates (MSE)", lambda: estimate_population(store, settings))
-            print(f"    {len(est.strata) if hasattr(est, 'strata') else '?'} strata", flush=True)
+            print(f"    {len(est.rows)} strata estimated from {len(est.lists)} lists", flush=True)
             timer("reporting gap", lambda: reporting_gap(store, settings))
             if log is not None:
                 print("\n  Slowest SELECT statements, with their plans:")
