@@ -114,6 +114,16 @@ def run(
         typer.Option("--store", help="Classify every narrative and conversation in the store."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this process) or spark (--input and --output are Parquet folders).",
+        ),
+    ] = "local",
+    master: Annotated[
+        str, typer.Option("--master", help="Spark master URL (with --engine spark).")
+    ] = "local[2]",
     lexicons: LexiconsOption = None,
     model: ModelOption = None,
     blend: BlendOption = "max",
@@ -123,6 +133,25 @@ def run(
 ) -> None:
     """Classify one text (default), a JSON Lines file (--input) or the store (--store)."""
     ui = lang_of(lang)
+    if engine not in ("local", "spark"):
+        err_console.print(t("detect.bad_engine", ui, engine=engine))
+        raise typer.Exit(code=2)
+    if engine == "spark":
+        if input is None or output == "-":
+            err_console.print(t("detect.spark_needs_io", ui))
+            raise typer.Exit(code=2)
+        from marsad.detect.spark import cli_detect_spark
+
+        cli_detect_spark(
+            input,
+            Path(output),
+            master=master,
+            lexicons=lexicons,
+            model=model,
+            blend=blend,
+            lang=ui,
+        )
+        return
     chosen = sum([text is not None, input is not None, store])
     if chosen != 1:
         err_console.print(t("detect.need_input", ui))
