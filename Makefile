@@ -20,7 +20,8 @@ venv: $(UV)
 	$(UV) sync --frozen --no-dev --quiet
 
 venv-dev: $(UV)
-	$(UV) sync --frozen --all-groups --all-extras --quiet
+	$(UV) sync --frozen --all-groups --all-extras --inexact --quiet
+	@scripts/optional-torch.sh $(TOOLS)/bin/pip $(VENV)/bin/python
 
 sysdeps-demo:
 	@scripts/sysdeps.sh $(DEMO_DEBS)

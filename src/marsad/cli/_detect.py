@@ -124,6 +124,9 @@ def run(
     master: Annotated[
         str, typer.Option("--master", help="Spark master URL (with --engine spark).")
     ] = "local[2]",
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing --output folder (Spark).")
+    ] = False,
     lexicons: LexiconsOption = None,
     model: ModelOption = None,
     blend: BlendOption = "max",
@@ -149,6 +152,7 @@ def run(
             lexicons=lexicons,
             model=model,
             blend=blend,
+            overwrite=overwrite,
             lang=ui,
         )
         return
