@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 DEMO_DEBS := fonts-noto-core fonts-hosny-amiri libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(DEMO_DEBS) poppler-utils chromium default-jre-headless
 
-.PHONY: demo test venv venv-dev sysdeps-demo sysdeps-test lint bench clean
+.PHONY: demo test venv venv-dev sysdeps-demo sysdeps-test lint lint-only bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,12 +32,14 @@ sysdeps-test:
 demo: venv sysdeps-demo
 	$(VENV)/bin/marsad demo
 
-test: venv-dev sysdeps-test
+test: venv-dev sysdeps-test lint-only
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-lint: venv-dev
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+lint: venv-dev lint-only
+
+lint-only:
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 bench: venv-dev

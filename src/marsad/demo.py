@@ -59,7 +59,9 @@ def _resolve(spec: str) -> Callable[[DemoContext], None]:
     return fn
 
 
-def run_demo(settings: Settings, *, size: int = 20_000, console: Console | None = None, seed: int = 2026) -> DemoContext:
+def run_demo(
+    settings: Settings, *, size: int = 20_000, console: Console | None = None, seed: int = 2026
+) -> DemoContext:
     """Run every demo step on ``settings`` (a fresh data folder is best)."""
     console = console or Console()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

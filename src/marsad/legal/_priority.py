@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from marsad.legal._gaps import Gap
 from marsad.legal._matrix import _merge
 from marsad.taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from marsad.config import Settings
+    from marsad.store import Store
 
 __all__ = ["BurdenLike", "Priority", "load_burden", "prioritise"]
 
@@ -178,7 +182,7 @@ def _weakest(levels: list[str]) -> str:
     return "partial"
 
 
-def load_burden(store: object, settings: object) -> dict[str, BurdenLike] | None:
+def load_burden(store: Store, settings: Settings) -> dict[str, BurdenLike] | None:
     """The measured burden from ``marsad.stats.category_burden``, or None when unavailable.
 
     None when the store holds no incidents, when the stats stage does not provide
@@ -189,7 +193,7 @@ def load_burden(store: object, settings: object) -> dict[str, BurdenLike] | None
     if callable(count) and count("incidents") == 0:
         return None  # nothing measured: do not load the statistics stack
     try:
-        from marsad.stats import category_burden  # type: ignore[attr-defined]
+        from marsad.stats import category_burden
     except ImportError:
         return None
     from marsad.errors import MarsadError
@@ -198,4 +202,4 @@ def load_burden(store: object, settings: object) -> dict[str, BurdenLike] | None
         result = category_burden(store, settings)
     except MarsadError:
         return None
-    return dict(result) if result else None
+    return cast("dict[str, BurdenLike]", dict(result)) if result else None

@@ -145,11 +145,11 @@ class Store:
             found = c.execute(select(s.sources.c.id).where(s.sources.c.code == code)).scalar()
             if found is not None:
                 return int(found)
-            return int(
-                c.execute(
-                    insert(s.sources).values(code=code, name=name, kind=kind, created_at=utcnow())
-                ).inserted_primary_key[0]
-            )
+            key = c.execute(
+                insert(s.sources).values(code=code, name=name, kind=kind, created_at=utcnow())
+            ).inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
         if conn is not None:
             return run(conn)
