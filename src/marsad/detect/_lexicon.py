@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import re._constants as _sre_c
+import re._parser as _sre
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +106,10 @@ class _Index:
     subterms: dict[str, list[str]]
     patterns: list[tuple[Entry, re.Pattern[str]]]
     combined: re.Pattern[str] | None = None
+    gates: list[frozenset[str] | None] | None = None
+    _gate_rx: dict[frozenset[str], re.Pattern[str]] = field(default_factory=dict)
+    _any_gate: re.Pattern[str] | None = None
+    _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -126,16 +132,56 @@ class _Index:
             rf"|({short})(?!{_WORD})))"
         )
         combined = None
+        gates: list[frozenset[str] | None] | None = None
         if patterns:
             # one pass over the text for all patterns (falls back to one pass each when a
             # user pattern cannot be nested, e.g. it names its own groups p0, p1...)
             try:
-                combined = re.compile(
-                    "|".join(f"(?P<p{i}>{rx.pattern})" for i, (_e, rx) in enumerate(patterns))
-                )
+                combined = _alternation(patterns, range(len(patterns)))
             except re.error:
                 combined = None
-        return cls(regex, terms, prefixes, _subterms(terms), patterns, combined)
+            gates = _gates([rx.pattern for _e, rx in patterns]) if combined else None
+        index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
+        if gates is not None:
+            for gate in gates:
+                if gate is not None and gate not in index._gate_rx:
+                    index._gate_rx[gate] = _find_any(gate)
+            if all(g is not None for g in gates):
+                index._any_gate = _find_any(s for g in gates if g is not None for s in g)
+        return index
+
+    def _patterns_for(self, text: str) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match ``text`` (None: none can).
+
+        A pattern whose gate (strings of which every match holds one) is absent from
+        ``text`` cannot match anywhere, so leaving it out of the alternation changes no
+        match of the others: at every position the rest are still tried in the same order."""
+        gates = self.gates
+        if gates is None:
+            return self.combined
+        if self._any_gate is not None and self._any_gate.search(text) is None:
+            return None
+        seen: dict[frozenset[str], bool] = {}
+        active = []
+        for i, gate in enumerate(gates):
+            if gate is not None:
+                hit = seen.get(gate)
+                if hit is None:
+                    hit = seen[gate] = self._gate_rx[gate].search(text) is not None
+                if not hit:
+                    continue
+            active.append(i)
+        if not active:
+            return None
+        if len(active) == len(gates):
+            return self.combined
+        key = tuple(active)
+        rx = self._subsets.get(key)
+        if rx is None:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                return self.combined
+            rx = self._subsets[key] = _alternation(self.patterns, key)
+        return rx
 
     def matches(self, text: str) -> Iterator[Match]:
         for m in self.regex.finditer(text):
@@ -157,7 +203,8 @@ class _Index:
                 for e in self.terms[m.group(4)]:
                     yield Match(e, start, end)
         if self.combined is not None:
-            for m in self.combined.finditer(text):
+            rx = self._patterns_for(text)
+            for m in rx.finditer(text) if rx is not None else ():
                 if m.end() > m.start() and m.lastgroup is not None:
                     yield Match(self.patterns[int(m.lastgroup[1:])][0], m.start(), m.end())
         else:
@@ -165,6 +212,122 @@ class _Index:
                 for m in prx.finditer(text):
                     if m.end() > m.start():
                         yield Match(e, m.start(), m.end())
+
+
+_MAX_SUBSETS = 256
+
+
+def _alternation(
+    patterns: list[tuple[Entry, re.Pattern[str]]], which: Iterable[int]
+) -> re.Pattern[str]:
+    """One expression trying ``patterns[i]`` (for ``i`` in ``which``) in order at each position."""
+    return re.compile("|".join(f"(?P<p{i}>{patterns[i][1].pattern})" for i in which))
+
+
+def _gates(patterns: Sequence[str]) -> list[frozenset[str] | None] | None:
+    """For each pattern, strings of which every match holds one (None for a pattern without
+    such strings); None when a pattern refers to groups (the alternation of a subset could
+    number them differently)."""
+    trees = []
+    for pattern in patterns:
+        try:
+            tree = _sre.parse(pattern)
+        except Exception:  # any parser trouble: no gates, the same results
+            return None
+        if _refers_to_groups(tree.data):
+            return None
+        trees.append(tree)
+    return [None if t.state.flags & re.IGNORECASE else _required(t.data) for t in trees]
+
+
+def _find_any(strings: Iterable[str]) -> re.Pattern[str]:
+    """An expression finding any of ``strings`` (not empty)."""
+    alts = sorted(set(strings), key=lambda x: (-len(x), x))
+    return re.compile("|".join(map(re.escape, alts)))
+
+
+def _refers_to_groups(items: Any) -> bool:
+    for op, av in items:
+        if op in (_sre_c.GROUPREF, _sre_c.GROUPREF_EXISTS):
+            return True
+        for sub in _children(op, av):
+            if _refers_to_groups(sub):
+                return True
+    return False
+
+
+def _children(op: Any, av: Any) -> list[Any]:
+    if op is _sre_c.BRANCH:
+        return list(av[1])
+    if op is _sre_c.SUBPATTERN:
+        return [av[3]]
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+        return [av[2]]
+    if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+        return [av[1]]
+    if op is _sre_c.ATOMIC_GROUP:
+        return [av]
+    return []
+
+
+def _rarity(x: str) -> int:
+    """How rare a required string is in text (a space is not rare; a digit is rarer than a
+    short word)."""
+    return sum(0 if c.isspace() else 1 if c.isalpha() else 4 if c.isdigit() else 2 for c in x)
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Strings of which every match of the parsed sequence ``items`` contains one (the
+    rarest such set found), or None. Conservative: an element it does not understand only
+    stops a run of literals."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        found: frozenset[str] | None = None
+        if op is _sre_c.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            if all(a is not None for a in alts):
+                found = frozenset().union(*(a for a in alts if a is not None))
+        elif op is _sre_c.SUBPATTERN:
+            if not av[1] & re.IGNORECASE:
+                found = _required(av[3])
+        elif op is _sre_c.ATOMIC_GROUP:
+            found = _required(av)
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                found = _required(av[2])
+        elif op is _sre_c.IN:
+            found = _charset(av)
+        if found:
+            candidates.append(found)
+    flush()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(_rarity, c)), -len(c)))
+
+
+def _charset(items: Any) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre_c.RANGE and av[1] - av[0] < 32:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+        if len(chars) > 32:
+            return None
+    return frozenset(chars) or None
 
 
 @dataclass
