@@ -25,6 +25,7 @@ normalises to the same string.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -169,6 +170,7 @@ def _apply(
 
 # Step 2: words mixing letters and digits/symbols.
 _MIXED_HINT = re.compile(r"[^\W\d_][\d@$€]|[\d@$€][^\W\d_]")
+_DIGITISH = re.compile(r"[\d@$€]")  # cheap gate: no such character, no mixed word
 _MIXED = re.compile(r"(?:[^\W_]|[@$€|!])+")
 _LEET = {
     "0": "o",
@@ -201,7 +203,10 @@ def _mixed(m: re.Match[str]) -> list[_Piece] | None:
 
 # Step 3: obfuscation.
 _SPACED = re.compile(r"(?<![^\W_])[^\W\d_]([ .\-_*·,/]{1,2})(?:[^\W\d_]\1){2,}[^\W\d_](?![^\W_])")
-_INNER_SYMBOL = re.compile(r"(?<=[^\W\d_])[.\-_*·'’`^~+]+(?=[^\W\d_])")
+# A run of symbols between two letters. Written to start with the symbol class (not with
+# the look-behind) so that the regular expression engine skips ahead to candidate symbols;
+# it matches exactly what ``(?<=[^\W\d_])[.\-_*·'’`^~+]+(?=[^\W\d_])`` matches.
+_INNER_SYMBOL = re.compile(r"[.\-_*·'’`^~+](?<=[^\W\d_].)[.\-_*·'’`^~+]*(?=[^\W\d_])")
 
 
 def _spaced(m: re.Match[str]) -> list[_Piece]:
@@ -234,6 +239,14 @@ def _digraph(m: re.Match[str]) -> list[_Piece]:
 
 
 _SPACE = re.compile(r"\s{2,}|[^\S ]")
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_first_group = operator.itemgetter(1)
+
+
+def _spacing_to_fold(t: str) -> bool:
+    """Whether ``_SPACE`` finds anything in ``t`` (a run of two white space characters holds
+    two spaces or a white space character other than the space)."""
+    return "  " in t or _OTHER_SPACE.search(t) is not None
 
 
 def _space(m: re.Match[str]) -> list[_Piece] | None:
@@ -261,13 +274,14 @@ def normalize(text: str) -> Normalized:
                 ends.extend([i + 1] * len(f))
         folded = "".join(parts)
     t = folded
-    if _MIXED_HINT.search(t):
+    if _DIGITISH.search(t) and _MIXED_HINT.search(t):
         t, starts, ends = _apply(t, starts, ends, _MIXED, _mixed)
     t, starts, ends = _apply(t, starts, ends, _SPACED, _spaced)
     t, starts, ends = _apply(t, starts, ends, _INNER_SYMBOL, _delete)
     t, starts, ends = _apply(t, starts, ends, _RUN, _squeeze)
     t, starts, ends = _apply(t, starts, ends, _DIGRAPH, _digraph)
-    t, starts, ends = _apply(t, starts, ends, _SPACE, _space)
+    if _spacing_to_fold(t):
+        t, starts, ends = _apply(t, starts, ends, _SPACE, _space)
     return Normalized(original=text, text=t, starts=starts, ends=ends)
 
 
@@ -278,14 +292,14 @@ def normalize_text(text: str) -> str:
         t = text.translate(_TABLE)
     else:
         t = "".join(_TABLE[ord(ch)] for ch in text)
-    if _MIXED_HINT.search(t):
+    if _DIGITISH.search(t) and _MIXED_HINT.search(t):
         t = _MIXED.sub(_mixed_text, t)
     t = _SPACED.sub(_spaced_text, t)
     t = _INNER_SYMBOL.sub("", t)
-    t = _RUN_LATIN.sub(r"\1", t)
-    t = _RUN_ARABIC.sub(r"\1", t)
+    t = _RUN_LATIN.sub(_first_group, t)
+    t = _RUN_ARABIC.sub(_first_group, t)
     t = t.replace("sh", "ch").replace("ou", "u")
-    return _SPACE.sub(" ", t)
+    return _SPACE.sub(" ", t) if _spacing_to_fold(t) else t
 
 
 def _mixed_text(m: re.Match[str]) -> str:
