@@ -145,3 +145,20 @@ def test_pseudonyms_are_keyed_hmacs_of_normalised_values() -> None:
     )
     assert p("phone", "0612345678") != p("id", "0612345678")  # the kind is part of the message
     assert "key" not in repr(p) or "***" in repr(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("اتصلت بي وسلمى كانت معي", "اتصلت بي و[NAME] كانت معي"),  # wa + name
+        ("أرسل لسلمى صورا", "أرسل ل[NAME] صورا"),  # li + name
+        ("يتحرش بسلمى يوميا", "يتحرش ب[NAME] يوميا"),  # bi + name
+        ("عائلة البناني تشتكي", "عائلة ال[NAME] تشتكي"),  # al + family name
+        ("وبالبناني ولسلمى بناني", "وبال[NAME] ول[NAME]"),  # combined proclitics, whole name
+        ("سلمىات وبسلمى", "سلمىات وب[NAME]"),  # a longer word is not the name
+        ("Salma, wSalma et lSalma", "[NAME], wSalma et lSalma"),  # Latin names: whole words only
+    ],
+)
+def test_arabic_names_with_attached_proclitics_are_scrubbed(text: str, expected: str) -> None:
+    name = "Salma" if text.startswith("Salma") else "سلمى بناني"
+    assert scrub(text, [name]) == expected

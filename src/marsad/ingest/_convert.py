@@ -52,6 +52,9 @@ class _Bad(Exception):
 
 
 Converter = Callable[[Any], Any]
+_MISSING = object()
+_UNSEEN = object()
+_REQUIRED = "is required but empty"
 
 
 class RowPlan:
@@ -203,66 +206,245 @@ class RowPlan:
 
     def convert(self, n: int, values: list[Any]) -> tuple[dict[str, Any] | None, list[RowIssue]]:
         """The record of row ``n`` and its issues (the record is None when there are any)."""
-        if values and isinstance(values[0], _BadLine):
-            text = str(values[0])
-            return None, [RowIssue(None, "ingest.bad_line", text[:1].upper() + text[1:] + ".")]
-        width = len(values)
-        issues: list[RowIssue] = []
-        out: dict[str, Any] = {}
+        records, bad = self.convert_many([(n, values)])
+        if bad:
+            return None, bad[0][2]
+        return records[0], []
+
+    def convert_many(
+        self, chunk: list[tuple[int, list[Any]]]
+    ) -> tuple[list[dict[str, Any]], list[tuple[int, list[Any], list[RowIssue]]]]:
+        """Convert a chunk of rows column by column.
+
+        Returns the records of the valid rows (in file order) and, for every invalid row,
+        ``(row number, values, issues)``. Each distinct raw value of a column is converted once
+        per chunk (converters are pure functions of the value), so a chunk costs one dictionary
+        look-up per cell plus one conversion per distinct value; messages still name the row.
+        """
+        issues: dict[int, list[RowIssue]] = {}
+        unreadable: dict[int, list[RowIssue]] = {}
+        rows: list[tuple[int, list[Any]]] = []
+        for n, values in chunk:
+            if values and isinstance(values[0], _BadLine):
+                text = str(values[0])
+                msg = text[:1].upper() + text[1:] + "."
+                unreadable[len(rows)] = [RowIssue(None, "ingest.bad_line", msg)]
+                values = []
+            rows.append((n, values))
+        size = len(rows)
+        numbers = [n for n, _ in rows]
         na = self.na
         known = self._na_known
-        for name, column, i, conv, required in self.fields:
-            raw = values[i] if i < width else ""
-            missing = known.get(raw) if raw.__class__ is str else None
-            if missing is None:
-                missing = _is_na(raw, na)
-                if raw.__class__ is str and len(raw) < 16 and len(known) < 50_000:
-                    known[raw] = missing
-            if missing:
-                if required:
-                    issues.append(self.issue(n, column, "ingest.required", "is required but empty"))
-                continue
-            try:
-                out[name] = conv(raw)
-            except _Bad as bad:
-                issues.append(self.issue(n, column, bad.code, bad.reason, raw, bad.show_value))
-        names = [_text(values[i]) for i in self.name_idx if i < width and values[i] != ""]
-        for name, column, i, required in self.texts:
-            raw = values[i] if i < width else ""
-            if _is_na(raw, na):
-                if required:
-                    issues.append(self.issue(n, column, "ingest.required", "is required but empty"))
-                continue
-            out[name] = self.scrubber(_text(raw), names)
-        if self.answers is not None:
-            aname, cols = self.answers
-            out[aname] = {
-                c: self.scrubber(_text(values[i]), names)
-                for c, i in cols
-                if i < width and not _is_na(values[i], na)
-            }
-        if self.record_idx is not None:
-            raw = values[self.record_idx] if self.record_idx < width else ""
-            if _is_na(raw, na):
-                col = self.profile.record_id.column  # type: ignore[union-attr]
-                issues.append(
-                    self.issue(n, col, "ingest.required", "is required (the record id) but empty")
-                )
+        cols: dict[str, list[Any]] = {}
+
+        def column(i: int) -> list[Any]:
+            return [v[i] if i < len(v) else "" for _, v in rows]
+
+        def add(k: int, issue: RowIssue) -> None:
+            got = issues.get(k)
+            if got is None:
+                issues[k] = [issue]
             else:
-                out["record_key"] = self.pseudo.record_key(self.profile.source.code, _text(raw))
-        for k, v in self.constants.items():
-            out.setdefault(k, v)
-        for k, v in self.defaults.items():
-            if out.get(k) is None:
-                out[k] = v
-        if not issues:
-            self._derive(n, out, issues)
-        if issues:
-            return None, issues
-        rec = dict(self.template)
-        rec.update(out)
-        rec["source_row"] = n
-        return rec, issues
+                got.append(issue)
+
+        missing_mark = _MISSING
+        for name, col, i, conv, required in self.fields:
+            raw_col = column(i)
+            memo: dict[Any, Any] = {}
+            out_col: list[Any] = [None] * size
+            for k, raw in enumerate(raw_col):
+                try:
+                    got = memo.get(raw, _UNSEEN)
+                except TypeError:  # an unhashable value (JSON Lines): converted uncached
+                    got = _UNSEEN
+                if got is _UNSEEN:
+                    missing = known.get(raw) if raw.__class__ is str else None
+                    if missing is None:
+                        missing = _is_na(raw, na)
+                        if raw.__class__ is str and len(raw) < 16 and len(known) < 50_000:
+                            known[raw] = missing
+                    if missing:
+                        got = missing_mark
+                    else:
+                        try:
+                            got = conv(raw)
+                        except _Bad as bad:
+                            got = bad
+                    if raw.__class__ is str or raw is None:
+                        memo[raw] = got
+                if got is missing_mark:
+                    if required:
+                        add(k, self.issue(numbers[k], col, "ingest.required", _REQUIRED))
+                elif got.__class__ is _Bad:
+                    add(k, self.issue(numbers[k], col, got.code, got.reason, raw, got.show_value))
+                else:
+                    out_col[k] = got
+            cols[name] = out_col
+        names_per_row: list[list[str]] | None = None
+        if self.name_idx:
+            names_per_row = [
+                [_text(v[i]) for i in self.name_idx if i < len(v) and v[i] != ""] for _, v in rows
+            ]
+        scrub = self.scrubber
+        for name, col, i, required in self.texts:
+            out_col = [None] * size
+            for k, raw in enumerate(column(i)):
+                if _is_na(raw, na):
+                    if required:
+                        add(k, self.issue(numbers[k], col, "ingest.required", _REQUIRED))
+                    continue
+                out_col[k] = scrub(_text(raw), names_per_row[k] if names_per_row else ())
+            cols[name] = out_col
+        if self.answers is not None:
+            aname, acols = self.answers
+            cols[aname] = [
+                {
+                    c: scrub(_text(v[i]), names_per_row[k] if names_per_row else ())
+                    for c, i in acols
+                    if i < len(v) and not _is_na(v[i], na)
+                }
+                for k, (_, v) in enumerate(rows)
+            ]
+        if self.record_idx is not None:
+            source = self.profile.source.code
+            rcol = self.profile.record_id.column  # type: ignore[union-attr]
+            record_key = self.pseudo.record_key
+            out_col = [None] * size
+            for k, raw in enumerate(column(self.record_idx)):
+                if _is_na(raw, na):
+                    add(
+                        k,
+                        self.issue(
+                            numbers[k],
+                            rcol,
+                            "ingest.required",
+                            "is required (the record id) but empty",
+                        ),
+                    )
+                else:
+                    out_col[k] = record_key(source, _text(raw))
+            cols["record_key"] = out_col
+        for k_name, v in self.constants.items():
+            got_col = cols.get(k_name)
+            if got_col is None:
+                cols[k_name] = [v] * size
+            else:
+                cols[k_name] = [v if x is None else x for x in got_col]
+        for k_name, v in self.defaults.items():
+            got_col = cols.get(k_name)
+            if got_col is None:
+                cols[k_name] = [v] * size
+            elif v is not None:
+                cols[k_name] = [v if x is None else x for x in got_col]
+        issues.update(unreadable)  # an unreadable line has that one issue only
+        if self.profile.target == "incidents":
+            records = self._derive_incidents_many(numbers, cols, issues)
+        else:
+            records = self._derive_rows(numbers, cols, issues)
+        invalid = [(numbers[k], chunk[k][1], issues[k]) for k in sorted(issues)]
+        return records, invalid
+
+    def _derive_rows(
+        self, numbers: list[int], cols: dict[str, list[Any]], issues: dict[int, list[RowIssue]]
+    ) -> list[dict[str, Any]]:
+        """Per-row derivation (surveys, population, chat, aggregates)."""
+        names = list(cols)
+        records: list[dict[str, Any]] = []
+        for k, n in enumerate(numbers):
+            if k in issues:
+                continue
+            out = {name: cols[name][k] for name in names if cols[name][k] is not None}
+            found: list[RowIssue] = []
+            self._derive(n, out, found)
+            if found:
+                issues[k] = found
+                continue
+            rec = dict(self.template)
+            rec.update(out)
+            rec["source_row"] = n
+            records.append(rec)
+        return records
+
+    def _derive_incidents_many(
+        self, numbers: list[int], cols: dict[str, list[Any]], issues: dict[int, list[RowIssue]]
+    ) -> list[dict[str, Any]]:
+        """:meth:`_derive_incidents` for a whole chunk (same checks, same messages)."""
+        size = len(numbers)
+        none = [None] * size
+        inc = cols.pop("incident_date", none)
+        rep = cols.pop("report_date", none)
+        ages = cols.get("victim_age", none)
+        bands = cols.get("age_band", none)
+        spec = self.profile.fields.get("age_band")
+        scheme_id = spec.scheme if spec is not None else None
+        scheme = self.tax.scheme(scheme_id) if scheme_id is not None else None
+        analysis_band = self.analysis_band
+        cats = cols.get("category", none)
+        template, columns = self.template, self.columns
+        records: list[dict[str, Any]] = []
+        for k, n in enumerate(numbers):
+            if k in issues:
+                continue
+            found: list[RowIssue] = []
+            rec = dict(template)
+            for name in columns:
+                c = cols.get(name)
+                if c is not None:
+                    rec[name] = c[k]
+            i = inc[k]
+            if i is not None:
+                d, precision = i
+                rec["incident_date"] = d
+                rec["incident_date_precision"] = precision
+                rec["incident_year"] = d.year
+                rec["incident_month"] = d.month if precision != "year" else None
+            r = rep[k]
+            if r is not None:
+                rec["report_date"] = r[0]
+                if i is not None and r[1] == "day" and i[1] == "day":
+                    delay = (r[0] - i[0]).days
+                    if delay < 0:
+                        found.append(
+                            self.issue(
+                                n,
+                                self._col("report_date"),
+                                "ingest.report_before_incident",
+                                f"({r[0].isoformat()}) is before the incident date "
+                                f"({i[0].isoformat()}) in column '{self._col('incident_date')}'",
+                                show=False,
+                            )
+                        )
+                    rec["reporting_delay_days"] = delay
+            age, band = ages[k], bands[k]
+            if age is not None:
+                if band is not None and scheme is not None and not scheme.band(band).contains(age):
+                    found.append(
+                        self.issue(
+                            n,
+                            self._col("victim_age"),
+                            "ingest.age_band_mismatch",
+                            f"says {age} but column '{self._col('age_band')}' gives the band {band}",
+                        )
+                    )
+                else:
+                    rec["age_band"] = analysis_band.get(age)
+                    rec["age_band_scheme"] = "analysis"
+                    rec["minor"] = age < 18
+                    rec["age_unknown"] = False
+            elif band is not None and scheme is not None:
+                rec["age_band_scheme"] = scheme_id
+                rec["minor"] = scheme.band(band).is_minor
+                rec["age_unknown"] = False
+            else:
+                rec["age_unknown"] = True
+            if cats[k] is not None:
+                rec["category_origin"] = "reported"
+            if found:
+                issues[k] = found
+                continue
+            rec["source_row"] = n
+            records.append(rec)
+        return records
 
     def safe_raw(self, values: list[Any]) -> dict[str, Any]:
         """The row as read, for the quarantine table: identifiers pseudonymised, text scrubbed,

@@ -13,8 +13,11 @@ Crash safety and idempotence
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -192,35 +195,90 @@ def _run(
         disable=not show,
         transient=True,
     )
-    with bar:
-        task = bar.add_task(name, total=reader.total)
+    # The file is read and converted here while a writer thread stores the previous chunk: the
+    # database's work (COPY, index maintenance, commit) overlaps with the conversion, which holds
+    # the GIL only between database calls. Chunks are committed one by one in file order, each
+    # with its counters, so an interruption still leaves whole chunks only.
+    pending: queue.Queue[tuple[list[Any], list[dict[str, Any]], int, Any] | None] = queue.Queue(
+        maxsize=2
+    )
+    failure: list[BaseException] = []
+
+    def store_chunks() -> None:
         while True:
-            chunk = list(itertools.islice(rows, chunk_size))
-            if not chunk:
-                break
-            records: list[dict[str, Any]] = []
-            bad: list[dict[str, Any]] = []
-            now = utcnow()
-            for n, values in chunk:
-                rec, issues = plan.convert(n, values)
-                if rec is None:
-                    bad.append(_quarantine_row(batch_id, n, plan.safe_raw(values), issues, now))
-                else:
-                    records.append(rec)
-            with store.begin() as conn:
-                accepted = writer.write(conn, records, now) if records else 0
-                if bad:
-                    conn.execute(insert(s.quarantine), bad)
-                conn.execute(
-                    update(s.import_batches)
-                    .where(s.import_batches.c.id == batch_id)
-                    .values(
-                        rows_read=s.import_batches.c.rows_read + len(chunk),
-                        rows_accepted=s.import_batches.c.rows_accepted + accepted,
-                        rows_quarantined=s.import_batches.c.rows_quarantined + len(bad),
-                    )
-                )
-            bar.update(task, completed=reader.position())
+            item = pending.get()
+            if item is None or failure:
+                return
+            records, bad, count, now = item
+            try:
+                _store_chunk(store, writer, batch_id, records, bad, count, now)
+            except BaseException as exc:  # re-raised by the reading thread
+                failure.append(exc)
+                return
+
+    thread = threading.Thread(target=store_chunks, name="marsad-ingest-writer", daemon=True)
+    thread.start()
+    try:
+        with bar:
+            task = bar.add_task(name, total=reader.total)
+            while not failure:
+                chunk = list(itertools.islice(rows, chunk_size))
+                if not chunk:
+                    break
+                now = utcnow()
+                records, invalid = plan.convert_many(chunk)
+                bad = [
+                    _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now)
+                    for n, values, issues in invalid
+                ]
+                while thread.is_alive():
+                    try:
+                        pending.put((records, bad, len(chunk), now), timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                bar.update(task, completed=reader.position())
+    finally:
+        if thread.is_alive():
+            if sys.exc_info()[0] is not None:  # interrupted here: drop what is not stored yet
+                failure.append(RuntimeError("interrupted"))
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        pending.get_nowait()
+            while thread.is_alive():
+                try:
+                    pending.put(None, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+            thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _store_chunk(
+    store: Store,
+    writer: Writer,
+    batch_id: int,
+    records: list[dict[str, Any]],
+    bad: list[dict[str, Any]],
+    count: int,
+    now: Any,
+) -> None:
+    """One chunk's records, quarantined rows and counters, in one transaction."""
+    with store.begin() as conn:
+        accepted = writer.write(conn, records, now) if records else 0
+        if bad:
+            conn.execute(insert(s.quarantine), bad)
+        conn.execute(
+            update(s.import_batches)
+            .where(s.import_batches.c.id == batch_id)
+            .values(
+                rows_read=s.import_batches.c.rows_read + count,
+                rows_accepted=s.import_batches.c.rows_accepted + accepted,
+                rows_quarantined=s.import_batches.c.rows_quarantined + len(bad),
+            )
+        )
 
 
 def _quarantine_row(

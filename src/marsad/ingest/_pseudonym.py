@@ -19,7 +19,7 @@ Normalisation by kind makes equal identifiers written differently meet:
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -68,10 +68,7 @@ class Pseudonymiser:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("the pseudonymisation key must be at least 16 bytes")
-        # HMAC (RFC 2104) with the key's inner and outer pads hashed once
-        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self._key = key
         self._cache: dict[tuple[str, str], str] = {}
 
     def __call__(self, kind: str, value: str) -> str:
@@ -81,11 +78,8 @@ class Pseudonymiser:
         if hit is not None:
             return hit
         norm = normalise_identifier(kind, value)
-        inner = self._inner.copy()
-        inner.update(f"{kind}:{norm}".encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        out = outer.hexdigest()
+        # one-shot HMAC (RFC 2104) computed by OpenSSL: no Python-level hash objects
+        out = hmac.digest(self._key, f"{kind}:{norm}".encode(), "sha256").hex()
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[k] = out

@@ -70,6 +70,11 @@ _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]{1,29}(?<!\.)")
 _HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _CANDIDATE = re.compile(r"\d(?:[ .\-()]{0,2}\d){3,}")
 _INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Arabic proclitics written attached to the next word: the conjunctions wa/fa, the prepositions
+# bi/li/ka and the article al, alone or combined ("وسلمى", "لسلمى", "بالعلوي", "ولسلمى").
+_AR_PREFIX = r"(?:(?:و|ف)?(?:ب|ل|ك)?(?:ال)?|لل)"
+_NAME_SUB = r"\g<p>" + PLACEHOLDERS["name"]
 
 
 def _numbers(match: re.Match[str]) -> str:
@@ -89,7 +94,7 @@ class Scrubber:
 
     def __init__(self, min_name_length: int = 3) -> None:
         self.min_name_length = min_name_length
-        self._names: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._names: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {}
 
     def __call__(self, text: str, names: Iterable[str] = ()) -> str:
         """Scrub ``text``; ``names`` are this record's values of the profile's name columns."""
@@ -109,33 +114,33 @@ class Scrubber:
             text = self._scrub_name(text, name)
         return text
 
-    def _patterns(self, name: str) -> list[tuple[str, re.Pattern[str]]]:
+    def _pattern(self, name: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
         found = self._names.get(name)
         if found is None:
             clean = " ".join(name.split())
             parts = [clean] if len(clean) >= 2 else []
             parts += [p for p in clean.split(" ") if len(p) >= self.min_name_length and p != clean]
-            found = [
-                (
-                    p.casefold(),
-                    re.compile(
-                        r"(?<!\w)" + r"\s+".join(map(re.escape, p.split(" "))) + r"(?!\w)",
-                        re.IGNORECASE,
-                    ),
-                )
-                for p in parts
-            ]
+            # the whole name first: at one position the alternation takes the longest form
+            body = "|".join(r"\s+".join(map(re.escape, p.split(" "))) for p in parts)
+            prefix = _AR_PREFIX if _ARABIC.search(clean) else ""
+            pattern = (
+                re.compile(r"(?<!\w)(?P<p>" + prefix + r")(?:" + body + r")(?!\w)", re.IGNORECASE)
+                if parts
+                else None
+            )
+            found = (tuple(p.casefold() for p in parts), pattern)
             if len(self._names) > 50_000:
                 self._names.clear()
             self._names[name] = found
         return found
 
     def _scrub_name(self, text: str, name: str) -> str:
+        folded, pattern = self._pattern(name)
+        if pattern is None:
+            return text
         low = text.casefold()
-        for folded, pattern in self._patterns(name):
-            if folded in low:
-                text = pattern.sub(PLACEHOLDERS["name"], text)
-                low = text.casefold()
+        if any(f in low for f in folded):
+            text = pattern.sub(_NAME_SUB, text)
         return text
 
 
