@@ -164,7 +164,8 @@ class RuleEngine:
         others = triggers
         hits: dict[str, list[tuple[Match, float]]] = defaultdict(list)
         seen: set[tuple[str, int, int]] = set()
-        damps = [(ctx, cfg.contexts.get(ctx, {})) for ctx in contexts]
+        # In the order of rules.yaml (not of a set: the result must not depend on hashing).
+        damps = [(ctx, cfg.contexts.get(ctx, {})) for ctx in _context_order(cfg, contexts)]
         for m in others:
             g = m.entry.group
             key = (g, m.start, m.end)
@@ -172,9 +173,10 @@ class RuleEngine:
                 continue
             seen.add(key)
             w = m.entry.weight
+            strong = w >= cfg.strong  # a strong hit is not damped by the soft contexts
             for ctx, damp in damps:
                 f = damp.get(g, damp.get("all", 0.0))
-                if f and not (ctx in cfg.soft_contexts and w >= cfg.strong):
+                if f and not (strong and ctx in cfg.soft_contexts):
                     w *= 1.0 - f
             if (
                 negations
@@ -265,6 +267,12 @@ class RuleEngine:
         if spaces:
             return max(spaces)[1].split(".", 1)[1], None
         return None, None
+
+
+def _context_order(cfg: RuleConfig, contexts: set[str]) -> list[str]:
+    """The context cues found, in the order of ``contexts:`` in rules.yaml, then by name."""
+    known = [c for c in cfg.contexts if c in contexts]
+    return known + sorted(contexts.difference(known))
 
 
 def _negated(text: str, m: Match, negations: list[Match], window: int) -> bool:
