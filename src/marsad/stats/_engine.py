@@ -102,6 +102,96 @@ class IndicatorResult:
     notes: list[str] = field(default_factory=list)
 
 
+# -- one pass over incidents per grain -----------------------------------------------------------
+_PERIOD_COLUMNS = {"year": ("year",), "quarter": ("year", "month"), "month": ("year", "month")}
+
+
+def _needs(defn: IndicatorDefinition, dims: list[str]) -> tuple[tuple[str, str], set[str]]:
+    """The grain an indicator reads: (count, category field) and the columns it needs."""
+    if defn.kind == "growth":
+        cols = {"year", "month", *dims, *defn.filters}
+        return ("incidents", "primary"), cols
+    cols = set(_PERIOD_COLUMNS.get(defn.period, ()))
+    cols |= set(dims) | set(defn.filters)
+    if defn.compare_dimension:
+        cols.add(defn.compare_dimension)
+    if defn.kind == "proportion":
+        cols |= set(defn.denominator_filters)
+    if "age_band" in cols:
+        cols.add("age_band_scheme")
+    field_ = "any" if defn.category_field == "any" and "category" in cols else "primary"
+    return (defn.count, field_), cols
+
+
+class _Cells:
+    """Cell tables shared by the indicators of one run: each grain is read in one SQL pass.
+
+    Indicators that count the same thing (incidents, or distinct victims) over the same
+    category field share one GROUP BY at the union of their columns; every indicator's
+    grouped counts are then marginals of that table (numpy), identical to its own GROUP BY.
+    """
+
+    def __init__(self, store: Store, plan: list[tuple[IndicatorDefinition, list[str]]]) -> None:
+        self.store = store
+        self.wanted: dict[tuple[str, str], set[str]] = {}
+        for defn, dims in plan:
+            if defn.kind in ("survey_prevalence",):
+                continue
+            key, cols = _needs(defn, dims)
+            self.wanted.setdefault(key, set()).update(cols)
+        self.tables: dict[tuple[tuple[str, str], frozenset[str]], Q.CellTable] = {}
+
+    def table(self, key: tuple[str, str], cols: set[str]) -> Q.CellTable:
+        wanted = self.wanted.get(key, set())
+        grain = frozenset(wanted if cols <= wanted else cols)
+        if (key, grain) not in self.tables:
+            self.tables[(key, grain)] = Q.cell_table(
+                self.store, Q.grain_columns(grain), key[1], victims=key[0] == "victims"
+            )
+        return self.tables[(key, grain)]
+
+    def incident_counts(
+        self,
+        defn: IndicatorDefinition,
+        dims: list[str],
+        filters: dict[str, tuple[Any, ...]],
+        numerator_filters: dict[str, tuple[Any, ...]] | None = None,
+    ) -> pd.DataFrame:
+        """What :func:`marsad.stats._query.incident_counts` returns, from the shared grain."""
+        key, cols = _needs(defn, dims)
+        tab = self.table(key, cols)
+        by = list(_PERIOD_COLUMNS.get(defn.period, ()))
+        if defn.period in ("quarter", "month"):
+            month = tab.cells["month"]
+            sub = (month + 2) // 3 if defn.period == "quarter" else month
+            tab = Q.CellTable(
+                tab.columns,
+                tab.cells.assign(sub=sub),
+                tab.n,
+                tab.n_unkeyed,
+                tab.victim,
+                tab.victim_cell,
+            )
+            by = ["year", "sub"]
+        for d in dims:
+            by.append(d)
+            if d == "age_band":
+                by.append("age_band_scheme")
+        where = tab.condition(filters)
+        num = tab.condition(numerator_filters) if numerator_filters is not None else None
+        return tab.counts(by, key[0], where, num)
+
+    def monthly_counts(
+        self, defn: IndicatorDefinition, dims: list[str], filters: dict[str, tuple[Any, ...]]
+    ) -> pd.DataFrame:
+        """What :func:`marsad.stats._query.monthly_counts` returns, from the shared grain."""
+        key, cols = _needs(defn, dims)
+        tab = self.table(key, cols)
+        where = tab.condition(filters)
+        where &= tab.cells["year"].notna().to_numpy() & tab.cells["month"].notna().to_numpy()
+        return tab.counts(["year", "month", *dims], "incidents", where)
+
+
 # -- shaping ------------------------------------------------------------------------------------
 def _levels(dim: str, observed: pd.Series, scheme: AgeScheme) -> list[str]:
     tax = load_taxonomy()
@@ -278,16 +368,14 @@ def _incident_kind(
     dims: list[str],
     publish: bool,
     rounding: int | None,
+    source: _Cells,
 ) -> IndicatorResult:
     scheme = load_taxonomy().scheme(defn.age_scheme)
     proportion = defn.kind == "proportion"
-    frame = Q.incident_counts(
-        store,
+    frame = source.incident_counts(
+        defn,
         dims,
-        defn.period,
-        defn.count,
         defn.denominator_filters if proportion else defn.filters,
-        defn.category_field,
         numerator_filters=defn.filters if proportion else None,
     )
     notes: list[str] = []
@@ -416,15 +504,18 @@ def _apply_codes_frame(
 
 
 def _rate_ratio(
-    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+    store: Store,
+    settings: Settings,
+    defn: IndicatorDefinition,
+    dims: list[str],
+    publish: bool,
+    source: _Cells,
 ) -> IndicatorResult:
     scheme = load_taxonomy().scheme(defn.age_scheme)
     cmp_dim = defn.compare_dimension
     assert cmp_dim is not None
     all_dims = [*dims, cmp_dim]
-    frame = Q.incident_counts(
-        store, all_dims, defn.period, defn.count, defn.filters, defn.category_field
-    )
+    frame = source.incident_counts(defn, all_dims, defn.filters)
     frame = _normalise(frame, all_dims, scheme)
     frame["period"] = _periods(frame, defn.period)
     frame = frame[frame["period"].notna()]
@@ -615,10 +706,15 @@ def _survey(
 
 
 def _growth(
-    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+    store: Store,
+    settings: Settings,
+    defn: IndicatorDefinition,
+    dims: list[str],
+    publish: bool,
+    source: _Cells,
 ) -> IndicatorResult:
     scheme = load_taxonomy().scheme(defn.age_scheme)
-    frame = Q.monthly_counts(store, dims, defn.filters)
+    frame = source.monthly_counts(defn, dims, defn.filters)
     if frame.empty:
         return IndicatorResult(_empty(), [], [f"{defn.id}: no dated incidents"])
     frame = _normalise(frame, dims, scheme)
@@ -676,6 +772,18 @@ def compute_indicator(
 ) -> IndicatorResult:
     """One indicator as tidy rows, disaggregated ``by`` (default: all its disaggregations)."""
     defn = get_definition(definition, definitions) if isinstance(definition, str) else definition
+    return _compute(store, settings, defn, by, publish, rounding_base, None)
+
+
+def _compute(
+    store: Store,
+    settings: Settings,
+    defn: IndicatorDefinition,
+    by: list[str] | tuple[str, ...] | None,
+    publish: bool,
+    rounding_base: int | None,
+    source: _Cells | None,
+) -> IndicatorResult:
     dims = list(defn.disaggregations if by is None else by)
     for d in dims:
         if d not in defn.disaggregations:
@@ -686,14 +794,16 @@ def compute_indicator(
                 indicator=defn.id,
                 value=d,
             )
+    if source is None:
+        source = _Cells(store, [(defn, dims)])
     if defn.kind in ("count", "rate", "proportion"):
-        res = _incident_kind(store, settings, defn, dims, publish, rounding_base)
+        res = _incident_kind(store, settings, defn, dims, publish, rounding_base, source)
     elif defn.kind == "survey_prevalence":
         res = _survey(store, settings, defn, dims, publish)
     elif defn.kind == "rate_ratio":
-        res = _rate_ratio(store, settings, defn, dims, publish)
+        res = _rate_ratio(store, settings, defn, dims, publish, source)
     else:
-        res = _growth(store, settings, defn, dims, publish)
+        res = _growth(store, settings, defn, dims, publish, source)
     rows = res.rows
     rows["indicator"] = defn.id
     rows["unit"] = defn.unit
@@ -731,12 +841,10 @@ def compute_indicators(
     frames: list[pd.DataFrame] = []
     records: list[SuppressionRecord] = []
     notes: list[str] = []
-    for ident in sorted(defs):
-        if only and ident not in only:
-            continue
-        res = compute_indicator(
-            store, settings, defs[ident], publish=publish, rounding_base=rounding_base
-        )
+    chosen = [ident for ident in sorted(defs) if not only or ident in only]
+    source = _Cells(store, [(defs[i], list(defs[i].disaggregations)) for i in chosen])
+    for ident in chosen:
+        res = _compute(store, settings, defs[ident], None, publish, rounding_base, source)
         if not res.rows.empty:
             frames.append(res.rows)
         records += res.records

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -14,6 +15,9 @@ from marsad.store import tables as T
 from marsad.taxonomy import AgeScheme
 
 __all__ = [
+    "CellTable",
+    "cell_table",
+    "grain_columns",
     "incident_counts",
     "monthly_counts",
     "population_frame",
@@ -239,3 +243,175 @@ def survey_psus(store: Store, survey: str | None) -> pd.DataFrame:
     with store.connect() as conn:
         rows = conn.execute(q).all()
     return pd.DataFrame(rows, columns=["survey", "year", "stratum", "psu"])
+
+
+# -- one pass per grain ---------------------------------------------------------------------------
+# Columns of a grain, in the order of the covering indexes of migration 0003 (a GROUP BY whose
+# columns are a prefix of an index after ``duplicate_of`` streams without sorting).
+GRAIN_ORDER = (
+    "year",
+    "month",
+    "category",
+    "space",
+    "gender",
+    "age_band",
+    "age_band_scheme",
+    "region",
+    "minor",
+)
+_SEP = "\x1f"  # between pseudonyms in one aggregated string (keys are hex, never contain it)
+
+
+def _grain_column(name: str, category_field: str) -> ColumnElement[Any]:
+    if name == "year":
+        return inc.c.incident_year.label("year")
+    if name == "month":
+        return inc.c.incident_month.label("month")
+    if name == "age_band_scheme":
+        return inc.c.age_band_scheme.label("age_band_scheme")
+    return _incident_column(name, category_field)
+
+
+def grain_columns(columns: set[str] | frozenset[str]) -> list[str]:
+    """``columns`` in the canonical grain order (index order first, then alphabetical)."""
+    known = [c for c in GRAIN_ORDER if c in columns]
+    return known + sorted(set(columns) - set(GRAIN_ORDER))
+
+
+class CellTable:
+    """Non-duplicate incidents aggregated once at the finest grain several indicators need.
+
+    ``cells`` holds one row per distinct combination of ``columns`` (raw database values),
+    ``n`` the incidents of each cell and ``n_unkeyed`` those without a victim key. With
+    ``victims``, ``victim`` numbers the distinct victim keys (0..V-1) of every keyed incident
+    and ``victim_cell`` gives that incident's cell, so distinct victims can be counted for any
+    grouping of the cells (a key counts once per group, an incident without a key counts as one
+    victim), exactly as ``COUNT(DISTINCT victim_key)`` per group would.
+    """
+
+    def __init__(
+        self,
+        columns: list[str],
+        cells: pd.DataFrame,
+        n: np.ndarray,
+        n_unkeyed: np.ndarray,
+        victim: np.ndarray | None = None,
+        victim_cell: np.ndarray | None = None,
+    ) -> None:
+        self.columns = columns
+        self.cells = cells
+        self.n = n
+        self.n_unkeyed = n_unkeyed
+        self.victim = victim
+        self.victim_cell = victim_cell
+
+    def condition(self, filters: dict[str, tuple[Any, ...]]) -> np.ndarray:
+        """Cells matching ``filters`` (the semantics of the SQL filters of this module)."""
+        ok = np.ones(len(self.cells), dtype=bool)
+        for name, values in filters.items():
+            col = self.cells[name]
+            if name == "minor":
+                known = col.notna().to_numpy()
+                if set(values) == {True, False}:
+                    ok &= known
+                else:
+                    flag = col.fillna(not values[0]).astype(bool).to_numpy()
+                    ok &= known & (flag if values[0] is True else ~flag)
+                continue
+            ok &= col.astype(object).isin([str(v) for v in values]).to_numpy()
+        return ok
+
+    def counts(
+        self,
+        by: list[str],
+        count: str,
+        where: np.ndarray,
+        numerator: np.ndarray | None = None,
+    ) -> pd.DataFrame:
+        """Counts per group of ``by`` over the cells in ``where``: columns ``by``, ``num`` and,
+        with ``numerator`` (a cell mask), ``num`` over those cells and ``den`` over all."""
+        sel = np.flatnonzero(where)
+        cells = self.cells.iloc[sel]
+        if by:
+            codes = cells.groupby(by, dropna=False, sort=False).ngroup().to_numpy()
+            n_groups = int(codes.max()) + 1 if codes.size else 0
+            first = np.full(n_groups, -1, dtype=np.int64)
+            first[codes[::-1]] = np.arange(codes.size)[::-1]
+            out = cells.iloc[first][by].reset_index(drop=True)
+        else:  # like an aggregate without GROUP BY: one row, even over no incidents
+            codes = np.zeros(sel.size, dtype=np.int64)
+            n_groups = 1
+            out = pd.DataFrame(index=range(1))
+        group_of_cell = np.full(len(self.cells), -1, dtype=np.int64)
+        group_of_cell[sel] = codes
+
+        def measure(mask: np.ndarray | None) -> np.ndarray:
+            keep = np.ones(len(self.cells), dtype=bool) if mask is None else mask
+            keep = keep & (group_of_cell >= 0)
+            if count != "victims":
+                w = np.where(keep, self.n, 0)
+                return np.bincount(group_of_cell[keep], w[keep], minlength=n_groups).astype(
+                    np.int64
+                )
+            assert self.victim is not None and self.victim_cell is not None
+            total = np.bincount(
+                group_of_cell[keep], self.n_unkeyed[keep], minlength=n_groups
+            ).astype(np.int64)
+            entries = keep[self.victim_cell]
+            g = group_of_cell[self.victim_cell[entries]]
+            pairs = self.victim[entries] * n_groups + g
+            pairs.sort()
+            first = np.ones(pairs.size, dtype=bool)
+            first[1:] = pairs[1:] != pairs[:-1]
+            return total + np.bincount(pairs[first] % n_groups, minlength=n_groups)
+
+        if numerator is not None:
+            out["num"] = measure(numerator)
+            out["den"] = measure(None)
+        else:
+            out["num"] = measure(None)
+        return out
+
+
+def cell_table(
+    store: Store,
+    columns: list[str],
+    category_field: str = "primary",
+    victims: bool = False,
+) -> CellTable:
+    """One GROUP BY over non-duplicate incidents at the grain ``columns`` (see :class:`CellTable`).
+
+    With ``victims`` each cell also brings its victim keys as one aggregated string
+    (``group_concat`` / ``string_agg``), so distinct victims of any coarser grouping are counted
+    in numpy without another pass over the table.
+    """
+    group = [_grain_column(c, category_field) for c in columns]
+    cols: list[Any] = [*group, sa.func.count().label("n")]
+    if victims:
+        agg = sa.func.string_agg if store.dialect == "postgresql" else sa.func.group_concat
+        cols.append((sa.func.count() - sa.func.count(inc.c.victim_key)).label("n_unkeyed"))
+        cols.append(agg(inc.c.victim_key, sa.literal(_SEP)).label("keys"))
+    frm: Any = inc
+    if "source_kind" in columns:
+        frm = frm.join(src, src.c.id == inc.c.source_id)
+    if category_field == "any" and "category" in columns:
+        frm = frm.join(cats, cats.c.incident_id == inc.c.id)
+    q = sa.select(*cols).select_from(frm).where(inc.c.duplicate_of.is_(None))
+    if group:
+        q = q.group_by(*group)
+    with store.connect() as conn:
+        rows = conn.execute(q).all()
+    width = len(columns)
+    cells = pd.DataFrame([r[:width] for r in rows], columns=columns)
+    n = np.array([r[width] for r in rows], dtype=np.int64)
+    if not victims:
+        return CellTable(columns, cells, n, np.zeros(n.size, dtype=np.int64))
+    n_unkeyed = np.array([r[width + 1] for r in rows], dtype=np.int64)
+    keyed = n - n_unkeyed
+    strings = [r[width + 2] for r in rows if r[width + 2]]
+    keys = _SEP.join(strings).split(_SEP) if strings else []
+    if len(keys) != int(keyed.sum()):
+        raise ValueError("victim keys contain the aggregation separator; cannot count victims")
+    victim, _ = pd.factorize(np.asarray(keys, dtype=object))
+    victim_cell = np.repeat(np.arange(len(rows), dtype=np.int64), keyed)
+    return CellTable(columns, cells, n, n_unkeyed, victim.astype(np.int64), victim_cell)
