@@ -17,7 +17,7 @@ KEYS = [
 
 
 def test_batch_index_and_bytewise_keys(store: Store) -> None:
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     names = {
         ix["name"]: ix["column_names"] for ix in sa.inspect(store.engine).get_indexes("incidents")
     }

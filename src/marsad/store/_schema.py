@@ -116,6 +116,27 @@ incidents = Table(
     # de-duplication and batch bookkeeping select one batch's rows (migration 0002)
     Index("ix_incidents_batch_id", "batch_id"),
     Index("ix_incidents_cat_space_year", "category", "space", "incident_year"),
+    # covering indexes of the indicator engine's incident and victim grains (migration 0003)
+    Index(
+        "ix_incidents_stats_incident_grain",
+        "duplicate_of",
+        "incident_year",
+        "incident_month",
+        "category",
+        "space",
+    ),
+    Index(
+        "ix_incidents_stats_victim_grain",
+        "duplicate_of",
+        "incident_year",
+        "category",
+        "gender",
+        "age_band",
+        "age_band_scheme",
+        "region",
+        "minor",
+        "victim_key",
+    ),
 )
 
 incident_categories = Table(
