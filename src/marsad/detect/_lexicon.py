@@ -65,6 +65,9 @@ class Match(NamedTuple):
     end: int
 
 
+_match = tuple.__new__  # Match(e, s, t) without the Python-level __new__ of a named tuple
+
+
 def _trie_regex(words: Iterable[str]) -> str:
     """A regular expression matching exactly ``words``, shaped as a trie (linear-time)."""
     trie: dict[str, Any] = {}
@@ -183,35 +186,41 @@ class _Index:
             rx = self._subsets[key] = _alternation(self.patterns, key)
         return rx
 
-    def matches(self, text: str) -> Iterator[Match]:
+    def matches(self, text: str) -> list[Match]:
+        """Every hit in ``text``: terms (in order of their word start), then patterns."""
+        out: list[Match] = []
+        add = out.append
+        terms = self.terms
         for m in self.regex.finditer(text):
             start, end = m.span(1)
-            core = m.group(2)
+            core = m[2]
             if core is not None:
-                for e in self.terms[core]:
-                    yield Match(e, start, end)
+                for e in terms[core]:
+                    add(_match(Match, (e, start, end)))
                 subs = self.subterms.get(core)
                 if subs:
                     core_start = m.start(2)
                     for sub in subs:
-                        for e in self.terms[sub]:
-                            yield Match(e, start, core_start + len(sub))
-            elif m.group(3) is not None:
-                for e in self.prefixes[m.group(3)]:
-                    yield Match(e, start, end)
+                        sub_end = core_start + len(sub)
+                        for e in terms[sub]:
+                            add(_match(Match, (e, start, sub_end)))
+            elif m[3] is not None:
+                for e in self.prefixes[m[3]]:
+                    add(_match(Match, (e, start, end)))
             else:
-                for e in self.terms[m.group(4)]:
-                    yield Match(e, start, end)
+                for e in terms[m[4]]:
+                    add(_match(Match, (e, start, end)))
         if self.combined is not None:
             rx = self._patterns_for(text)
             for m in rx.finditer(text) if rx is not None else ():
                 if m.end() > m.start() and m.lastgroup is not None:
-                    yield Match(self.patterns[int(m.lastgroup[1:])][0], m.start(), m.end())
+                    add(Match(self.patterns[int(m.lastgroup[1:])][0], m.start(), m.end()))
         else:
             for e, prx in self.patterns:
                 for m in prx.finditer(text):
                     if m.end() > m.start():
-                        yield Match(e, m.start(), m.end())
+                        add(Match(e, m.start(), m.end()))
+        return out
 
 
 _MAX_SUBSETS = 256
@@ -461,9 +470,15 @@ class Lexicon:
     def matches(self, text: str, layer: str | None = None) -> Iterator[Match]:
         """Every hit in the normalised ``text`` (of one layer, or both): at each word start
         the longest term and the shorter terms it begins with, then the patterns."""
-        self.compile()
         for name in ("trigger", "modifier") if layer is None else (layer,):
-            yield from self._layers[name].matches(text)
+            yield from self.match_list(text, name)
+
+    def match_list(self, text: str, layer: str) -> list[Match]:
+        """The hits of one layer (``"trigger"`` or ``"modifier"``) as a list, in the order
+        of :meth:`matches`."""
+        if self._regex is None:
+            self.compile()
+        return self._layers[layer].matches(text)
 
     @property
     def groups(self) -> set[str]:

@@ -11,8 +11,7 @@ intimate image plus a threat to expose → sextortion). A category is positive a
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,8 +27,8 @@ from marsad.taxonomy import load_taxonomy
 
 __all__ = ["RuleConfig", "RuleEngine", "TextAnalysis"]
 
-_SPACE = re.compile(r"\s+")
 _PLAIN = ("platform.", "space.", "stage.contact")
+_NO_CONTEXTS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,20 @@ class RuleEngine:
         self.categories = tuple(load_taxonomy().categories)
         self._zeros = dict.fromkeys(self.categories, 0.0)
         self.lexicon.compile()
+        cfg = self.config
+        # combinations as tuples: (id, parts, then, weight), in rules.yaml order
+        self._combos = tuple(
+            (str(c["id"]), tuple(c["all"]), str(c["then"]), float(c["weight"])) for c in cfg.combos
+        )
+        # a combination can only fire when its first part has a score; when no combination
+        # makes the first part of another, the ones to try follow from the groups found
+        firsts = {parts[0] for _, parts, _, _ in self._combos}
+        self._combos_by_first: dict[str, list[int]] | None = None
+        if not firsts & {then for _, _, then, _ in self._combos}:
+            self._combos_by_first = {}
+            for i, (_, parts, _, _) in enumerate(self._combos):
+                self._combos_by_first.setdefault(parts[0], []).append(i)
+        self._damping: dict[frozenset[str], dict[str, tuple[tuple[float, bool], ...]]] = {}
 
     @property
     def version(self) -> str:
@@ -145,46 +158,61 @@ class RuleEngine:
     def analyse(self, text: str) -> TextAnalysis:
         norm_text = normalize_text(text)
         languages = detect_language(text, norm_text)
+        lexicon = self.lexicon
+        triggers = lexicon.match_list(norm_text, "trigger")
+        if not triggers:
+            return TextAnalysis(text, norm_text, {}, {}, {}, languages, _NO_CONTEXTS)
         cfg = self.config
         contexts: set[str] = set()
         negations: list[Match] = []
-        triggers = list(self.lexicon.matches(norm_text, "trigger"))
-        if not triggers:
-            return TextAnalysis(text, norm_text, {}, {}, {}, languages, frozenset())
         # Only hits that context, negation or a combination can change need the modifier scan.
-        needs_modifiers = any(not m.entry.group.startswith(_PLAIN) for m in triggers)
-        for m in self.lexicon.matches(norm_text, "modifier") if needs_modifiers else ():
-            g = m.entry.group
-            if g.startswith("context."):
-                contexts.add(g[8:])
-            elif g == "negation":
-                negations.append(m)
-            else:
-                triggers.append(m)
-        others = triggers
-        hits: dict[str, list[tuple[Match, float]]] = defaultdict(list)
+        needs_modifiers = False
+        for m in triggers:
+            if not m.entry.group.startswith(_PLAIN):
+                needs_modifiers = True
+                break
+        if needs_modifiers:
+            for m in lexicon.match_list(norm_text, "modifier"):
+                g = m.entry.group
+                if g.startswith("context."):
+                    contexts.add(g[8:])
+                elif g == "negation":
+                    negations.append(m)
+                else:
+                    triggers.append(m)
+        frozen = frozenset(contexts)
+        damping = self._damping_for(frozen) if contexts else None
+        negation_groups = cfg.negation_groups
+        hits: dict[str, list[tuple[Match, float]]] = {}
         seen: set[tuple[str, int, int]] = set()
-        # In the order of rules.yaml (not of a set: the result must not depend on hashing).
-        damps = [(ctx, cfg.contexts.get(ctx, {})) for ctx in _context_order(cfg, contexts)]
-        for m in others:
-            g = m.entry.group
+        for m in triggers:
+            e = m.entry
+            g = e.group
             key = (g, m.start, m.end)
             if key in seen:
                 continue
             seen.add(key)
-            w = m.entry.weight
-            strong = w >= cfg.strong  # a strong hit is not damped by the soft contexts
-            for ctx, damp in damps:
-                f = damp.get(g, damp.get("all", 0.0))
-                if f and not (strong and ctx in cfg.soft_contexts):
-                    w *= 1.0 - f
+            w = e.weight
+            if damping is not None:
+                factors = damping.get(g)
+                if factors is None:
+                    factors = damping[g] = self._factors(frozen, g)
+                if factors:
+                    strong = w >= cfg.strong  # a strong hit is not damped by soft contexts
+                    for keep, soft in factors:
+                        if not (strong and soft):
+                            w *= keep
             if (
                 negations
-                and g in cfg.negation_groups
+                and g in negation_groups
                 and _negated(norm_text, m, negations, cfg.negation_window)
             ):
                 w *= cfg.negation_factor
-            hits[g].append((m, w))
+            items = hits.get(g)
+            if items is None:
+                hits[g] = [(m, w)]
+            else:
+                items.append((m, w))
         scores: dict[str, float] = {}
         for g, items in hits.items():
             p = 1.0
@@ -192,17 +220,47 @@ class RuleEngine:
                 p *= 1.0 - w
             scores[g] = 1.0 - p
         combo_parts: dict[str, list[tuple[str, str]]] = {}
-        for combo in cfg.combos if needs_modifiers else ():
-            parts = combo["all"]
-            if parts[0] in scores and all(scores.get(p, 0.0) >= cfg.threshold for p in parts):
-                value = float(combo["weight"]) * min(scores[p] for p in parts)
-                target = combo["then"]
-                if value > scores.get(target, 0.0):
-                    scores[target] = 1.0 - (1.0 - scores.get(target, 0.0)) * (1.0 - value)
-                combo_parts.setdefault(target, []).extend((combo["id"], p) for p in parts)
-        return TextAnalysis(
-            text, norm_text, scores, hits, combo_parts, languages, frozenset(contexts)
-        )
+        if needs_modifiers:
+            threshold = cfg.threshold
+            for i in self._combos_to_try(scores):
+                combo_id, parts, target, weight = self._combos[i]
+                if parts[0] in scores and all(scores.get(p, 0.0) >= threshold for p in parts):
+                    value = weight * min(scores[p] for p in parts)
+                    if value > scores.get(target, 0.0):
+                        scores[target] = 1.0 - (1.0 - scores.get(target, 0.0)) * (1.0 - value)
+                    combo_parts.setdefault(target, []).extend((combo_id, p) for p in parts)
+        return TextAnalysis(text, norm_text, scores, hits, combo_parts, languages, frozen)
+
+    def _combos_to_try(self, scores: dict[str, float]) -> Iterable[int]:
+        """Indices of the combinations that can fire, in rules.yaml order."""
+        by_first = self._combos_by_first
+        if by_first is None:
+            return range(len(self._combos))
+        found = [i for g in scores for i in by_first.get(g, ())]
+        if len(found) > 1:
+            found.sort()
+        return found
+
+    def _damping_for(self, contexts: frozenset[str]) -> dict[str, tuple[tuple[float, bool], ...]]:
+        """Per group, its damping factors under ``contexts`` (filled as groups are met)."""
+        table = self._damping.get(contexts)
+        if table is None:
+            if len(self._damping) > 4096:
+                self._damping.clear()
+            table = self._damping[contexts] = {}
+        return table
+
+    def _factors(self, contexts: frozenset[str], group: str) -> tuple[tuple[float, bool], ...]:
+        """``(1 - f, soft)`` for each context cue that damps ``group`` by ``f``, in the
+        order of rules.yaml (not of a set: the result must not depend on hashing)."""
+        cfg = self.config
+        out = []
+        for ctx in _context_order(cfg, contexts):
+            damp = cfg.contexts.get(ctx, {})
+            f = damp.get(group, damp.get("all", 0.0))
+            if f:
+                out.append((1.0 - f, ctx in cfg.soft_contexts))
+        return tuple(out)
 
     def result(self, text: str, analysis: TextAnalysis | None = None) -> TextResult:
         """The :class:`TextResult` of ``text`` from the rules alone."""
@@ -269,19 +327,17 @@ class RuleEngine:
         return None, None
 
 
-def _context_order(cfg: RuleConfig, contexts: set[str]) -> list[str]:
+def _context_order(cfg: RuleConfig, contexts: frozenset[str]) -> list[str]:
     """The context cues found, in the order of ``contexts:`` in rules.yaml, then by name."""
     known = [c for c in cfg.contexts if c in contexts]
     return known + sorted(contexts.difference(known))
 
 
 def _negated(text: str, m: Match, negations: list[Match], window: int) -> bool:
-    for n in negations:
-        if n.end <= m.start:
-            gap = text[n.end : m.start]
-            if len(_SPACE.findall(gap)) <= window:
-                return True
-    return False
+    """Whether a negation ends at most ``window`` words before ``m``. ``text`` is normalised,
+    so its white space is single spaces: the words between are counted by the spaces."""
+    start = m.start
+    return any(n.end <= start and text.count(" ", n.end, start) <= window for n in negations)
 
 
 def _evidence(norm: Normalized, group: str, m: Match, weight: float) -> Evidence:
