@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from marsad.stats import detect_change, fit_growth
+from marsad.stats import detect_change, fit_growth, fit_growth_many
 
 FALSE_ALARM_TARGET = 0.05
 DELAY_TARGET = 2.0
@@ -49,6 +49,46 @@ def test_growth_switches_to_negative_binomial_when_overdispersed() -> None:
     est = fit_growth(y)
     assert est is not None and est.model == "negative_binomial" and est.dispersion > 1.5
     assert fit_growth([1, 0, 2]) is None
+
+
+def test_batched_growth_fits_match_statsmodels_series_by_series() -> None:
+    """The vectorised IRLS (all series at once) against statsmodels' GLM fitted one by one,
+    on Poisson and overdispersed series (NB2 refits), short and long, with empty months."""
+    rng = np.random.default_rng(11)
+    n, first = 40, 4
+    lam = rng.uniform(1, 80, 60)[:, None] * np.exp(
+        rng.normal(0, 0.3, 60)[:, None] * np.arange(n) / 12
+    )
+    shape = np.where(rng.random(60) < 0.5, 1e6, 3.0)[:, None]
+    ys = rng.poisson(lam * rng.gamma(shape, 1 / shape, (60, n)))
+    ys[0] = 0  # too few events: no estimate
+    ys[1, :20] = 0  # half the series empty
+    batch = fit_growth_many(ys, first_month=first)
+    t = np.arange(n)
+    moy = (t + first - 1) % 12 + 1
+    x = np.column_stack([np.ones(n), t / 12] + [(moy == m).astype(float) for m in range(2, 13)])
+    models = set()
+    for y, est in zip(ys, batch, strict=True):
+        if y.sum() < 10:
+            assert est is None
+            continue
+        assert est is not None
+        pois = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+        mu = pois.fittedvalues
+        disp = float(((y - mu) ** 2 / mu).sum() / (n - x.shape[1]))
+        res = pois
+        if disp > 1.5:
+            alpha = float((((y - mu) ** 2 - y) / mu**2).sum() / (n - x.shape[1]))
+            res = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
+        models.add(est.model)
+        assert est.model == ("negative_binomial" if res is not pois else "poisson")
+        assert est.dispersion == pytest.approx(disp, rel=1e-8)
+        b, se = res.params[1], res.bse[1]
+        assert est.growth == pytest.approx(np.expm1(b), rel=1e-8, abs=1e-12)
+        assert est.lower == pytest.approx(np.expm1(b - 1.959963984540054 * se), rel=1e-8)
+        assert est.upper == pytest.approx(np.expm1(b + 1.959963984540054 * se), rel=1e-8)
+    assert models == {"poisson", "negative_binomial"}
+    assert fit_growth_many(ys[:, :10]) == [None] * 60  # shorter than a year
 
 
 def test_false_alarm_rate_and_detection_delay() -> None:

@@ -32,7 +32,13 @@ from marsad.stats._intervals import (
 )
 from marsad.stats._survey import DesignEstimate, PsuDesign, ratio_variance, survey_proportion
 from marsad.stats._threats import EmergingThreat, ThreatSeries, emerging_threats, monthly_series
-from marsad.stats._trends import ChangeTest, GrowthEstimate, detect_change, fit_growth
+from marsad.stats._trends import (
+    ChangeTest,
+    GrowthEstimate,
+    detect_change,
+    fit_growth,
+    fit_growth_many,
+)
 
 __all__ = [
     "CategoryBurden",
@@ -61,6 +67,7 @@ __all__ = [
     "emerging_threats",
     "exact_rate_ratio",
     "fit_growth",
+    "fit_growth_many",
     "garwood",
     "get_definition",
     "latest_full_year",

@@ -38,7 +38,7 @@ from marsad.stats._intervals import (
     wilson,
 )
 from marsad.stats._survey import PsuDesign, design_effect, logit_interval, ratio_variance
-from marsad.stats._trends import fit_growth
+from marsad.stats._trends import fit_growth_many
 from marsad.store import Store
 from marsad.taxonomy import AgeScheme, load_taxonomy
 
@@ -168,7 +168,7 @@ class _Cells:
                 tab.columns,
                 tab.cells.assign(sub=sub),
                 tab.n,
-                tab.n_unkeyed,
+                tab.n_single,
                 tab.victim,
                 tab.victim_cell,
             )
@@ -739,7 +739,7 @@ def _growth(
     )
     first_month = t0 % 12 + 1
     period = f"{t0 // 12}-{first_month:02d}/{t1 // 12}-{t1 % 12 + 1:02d}"
-    est = [fit_growth(s, first_month) for s in series]
+    est = fit_growth_many(series, first_month)
     part = dict(cells)
     part["period"] = period
     part["value"] = np.array([e.growth * 100 if e else np.nan for e in est])

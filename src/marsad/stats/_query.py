@@ -281,12 +281,13 @@ def grain_columns(columns: set[str] | frozenset[str]) -> list[str]:
 class CellTable:
     """Non-duplicate incidents aggregated once at the finest grain several indicators need.
 
-    ``cells`` holds one row per distinct combination of ``columns`` (raw database values),
-    ``n`` the incidents of each cell and ``n_unkeyed`` those without a victim key. With
-    ``victims``, ``victim`` numbers the distinct victim keys (0..V-1) of every keyed incident
-    and ``victim_cell`` gives that incident's cell, so distinct victims can be counted for any
-    grouping of the cells (a key counts once per group, an incident without a key counts as one
-    victim), exactly as ``COUNT(DISTINCT victim_key)`` per group would.
+    ``cells`` holds one row per distinct combination of ``columns`` (raw database values) and
+    ``n`` the incidents of each cell. For victim counts, ``n_single`` counts per cell the
+    incidents that are each a distinct victim wherever they are grouped (no victim key, or a key
+    seen only once in the table); ``victim`` numbers the keys seen several times (sorted) and
+    ``victim_cell`` gives the cell of each of their incidents, so distinct victims of any
+    grouping of the cells are ``n_single`` summed plus the distinct (victim, group) pairs,
+    exactly what ``COUNT(DISTINCT victim_key)`` plus the unkeyed incidents per group gives.
     """
 
     def __init__(
@@ -294,14 +295,14 @@ class CellTable:
         columns: list[str],
         cells: pd.DataFrame,
         n: np.ndarray,
-        n_unkeyed: np.ndarray,
+        n_single: np.ndarray,
         victim: np.ndarray | None = None,
         victim_cell: np.ndarray | None = None,
     ) -> None:
         self.columns = columns
         self.cells = cells
         self.n = n
-        self.n_unkeyed = n_unkeyed
+        self.n_single = n_single
         self.victim = victim
         self.victim_cell = victim_cell
 
@@ -355,12 +356,12 @@ class CellTable:
                 )
             assert self.victim is not None and self.victim_cell is not None
             total = np.bincount(
-                group_of_cell[keep], self.n_unkeyed[keep], minlength=n_groups
+                group_of_cell[keep], self.n_single[keep], minlength=n_groups
             ).astype(np.int64)
             entries = keep[self.victim_cell]
             g = group_of_cell[self.victim_cell[entries]]
             pairs = self.victim[entries] * n_groups + g
-            pairs.sort()
+            pairs.sort(kind="stable")  # runs by victim already: timsort merges them fast
             first = np.ones(pairs.size, dtype=bool)
             first[1:] = pairs[1:] != pairs[:-1]
             return total + np.bincount(pairs[first] % n_groups, minlength=n_groups)
@@ -412,6 +413,12 @@ def cell_table(
     keys = _SEP.join(strings).split(_SEP) if strings else []
     if len(keys) != int(keyed.sum()):
         raise ValueError("victim keys contain the aggregation separator; cannot count victims")
-    victim, _ = pd.factorize(np.asarray(keys, dtype=object))
-    victim_cell = np.repeat(np.arange(len(rows), dtype=np.int64), keyed)
-    return CellTable(columns, cells, n, n_unkeyed, victim.astype(np.int64), victim_cell)
+    codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+    cell_of_key = np.repeat(np.arange(len(rows), dtype=np.int64), keyed)
+    seen = np.bincount(codes, minlength=len(uniques))
+    repeat = seen[codes] > 1
+    n_single = n_unkeyed + np.bincount(cell_of_key[~repeat], minlength=len(rows))
+    order = np.argsort(codes[repeat], kind="stable")
+    victim = codes[repeat][order].astype(np.int64)
+    victim_cell = cell_of_key[repeat][order]
+    return CellTable(columns, cells, n, n_single, victim, victim_cell)

@@ -31,7 +31,7 @@ import statsmodels.api as sm
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-__all__ = ["ChangeTest", "GrowthEstimate", "detect_change", "fit_growth"]
+__all__ = ["ChangeTest", "GrowthEstimate", "detect_change", "fit_growth", "fit_growth_many"]
 
 DISPERSION_LIMIT = 1.5
 
@@ -145,6 +145,128 @@ def fit_growth(
         total=int(y.sum()),
         level=level,
     )
+
+
+def _irls_many(
+    y: NDArray[np.float64], x: NDArray[np.float64], alpha: NDArray[np.float64] | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Log-link Poisson (``alpha`` None) or NB2 GLMs of every row of ``y`` on one design ``x``.
+
+    The IRLS of statsmodels' ``GLM.fit()`` run on all series at once: same start
+    (``mu = (y + mean(y)) / 2``), same working response and weights, the same convergence rule
+    (deviance change <= 1e-8, at most 100 iterations, each series frozen once converged), and
+    standard errors from the weights of the last iteration (``scale = 1``). Returns
+    (params, bse, ok); ``ok`` is False where the fit did not converge or is not finite, and
+    the caller then falls back to statsmodels for that series.
+    """
+    n_series = y.shape[0]
+    a = np.zeros(n_series) if alpha is None else np.asarray(alpha, dtype=float)
+    eps = np.finfo(float).eps
+
+    def deviance(mu: NDArray[np.float64]) -> NDArray[np.float64]:
+        ym = np.clip(y / mu, eps, np.inf)
+        if alpha is None:
+            return (2 * (y * np.log(ym) - (y - mu))).sum(axis=1)
+        inv = 1 / a[:, None]
+        return (2 * (y * np.log(ym) - (y + inv) * np.log((y + inv) / (mu + inv)))).sum(axis=1)
+
+    def weights(mu: NDArray[np.float64], a: NDArray[np.float64]) -> NDArray[np.float64]:
+        if alpha is None:
+            var = np.abs(mu)
+        else:
+            m = np.clip(mu, eps, np.inf)
+            var = m + a[:, None] * m**2
+        return 1.0 / ((1.0 / mu) ** 2 * var)
+
+    mu = (y + y.mean(axis=1, keepdims=True)) / 2.0
+    eta = np.log(mu)
+    dev = deviance(mu)
+    params = np.zeros((n_series, x.shape[1]))
+    w_last = weights(mu, a)
+    active = np.ones(n_series, dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(100):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            w = weights(mu[idx], a[idx])
+            z = eta[idx] + (y[idx] - mu[idx]) / mu[idx]
+            xtwx = np.einsum("ni,sn,nj->sij", x, w, x)
+            xtwz = np.einsum("ni,sn->si", x, w * z)
+            try:
+                beta = np.linalg.solve(xtwx, xtwz[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                return params, np.full_like(params, np.nan), np.zeros(n_series, dtype=bool)
+            w_last[idx] = w
+            params[idx] = beta
+            eta[idx] = beta @ x.T
+            mu[idx] = np.exp(eta[idx])
+            new_dev = np.full(n_series, np.nan)
+            new_dev[idx] = deviance(mu)[idx]
+            done = np.abs(new_dev[idx] - dev[idx]) <= 1e-8
+            dev[idx] = new_dev[idx]
+            active[idx[done]] = False
+        xtwx = np.einsum("ni,sn,nj->sij", x, w_last, x)
+        try:
+            cov = np.linalg.inv(xtwx)
+        except np.linalg.LinAlgError:
+            return params, np.full_like(params, np.nan), np.zeros(n_series, dtype=bool)
+        bse = np.sqrt(np.einsum("sii->si", cov))
+        cond = np.linalg.cond(xtwx)
+    ok = ~active & np.isfinite(params).all(axis=1) & np.isfinite(bse).all(axis=1) & (cond < 1e10)
+    return params, bse, ok
+
+
+def fit_growth_many(
+    series: ArrayLike, first_month: int = 1, level: float = 0.95, min_months: int = 12
+) -> list[GrowthEstimate | None]:
+    """:func:`fit_growth` for every row of ``series`` (same months), fitted together.
+
+    Series are fitted by the vectorised IRLS of :func:`_irls_many` (the statsmodels algorithm
+    on all series at once; ``tests/stats/test_trends.py`` checks it against statsmodels);
+    a series whose batched fit is not clean is fitted alone by :func:`fit_growth`.
+    """
+    y = np.atleast_2d(np.asarray(series, dtype=float))
+    n_series, n = y.shape
+    out: list[GrowthEstimate | None] = [None] * n_series
+    if n < min_months:
+        return out
+    fit = np.flatnonzero(y.sum(axis=1) >= 10)
+    if fit.size == 0:
+        return out
+    t = np.arange(n, dtype=float)
+    x = _design(t, _months(n, first_month), True, n >= 24)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    df_resid = max(n - x.shape[1], 1)
+    yf = y[fit]
+    params, bse, ok = _irls_many(yf, x)
+    mu = np.exp(params @ x.T)
+    dispersion = ((yf - mu) ** 2 / mu).sum(axis=1) / df_resid
+    model = np.array(["poisson"] * fit.size, dtype=object)
+    alpha = (((yf - mu) ** 2 - yf) / mu**2).sum(axis=1) / df_resid
+    nb = ok & (dispersion > DISPERSION_LIMIT) & (alpha > 0)
+    if nb.any():
+        nb_params, nb_bse, nb_ok = _irls_many(yf[nb], x, alpha[nb])
+        ok[np.flatnonzero(nb)[~nb_ok]] = False
+        rows = np.flatnonzero(nb)[nb_ok]
+        params[rows], bse[rows] = nb_params[nb_ok], nb_bse[nb_ok]
+        model[rows] = "negative_binomial"
+    for j, i in enumerate(fit):
+        if not ok[j]:
+            out[i] = fit_growth(y[i], first_month, level, min_months)
+            continue
+        b, se = float(params[j, 1]), float(bse[j, 1])
+        out[i] = GrowthEstimate(
+            growth=float(np.expm1(b)),
+            lower=float(np.expm1(b - z * se)),
+            upper=float(np.expm1(b + z * se)),
+            model=str(model[j]),
+            dispersion=float(dispersion[j]),
+            months=n,
+            total=int(y[i].sum()),
+            level=level,
+        )
+    return out
 
 
 def _upper(
