@@ -30,7 +30,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marsad.config import Settings
-from marsad.errors import MarsadError
+from marsad.errors import IngestError, MarsadError
 from marsad.ingest._convert import RowIssue, RowPlan
 from marsad.ingest._dedup import link_duplicates
 from marsad.ingest._profile import Profile, load_profile
@@ -44,6 +44,7 @@ from marsad.store import tables as s
 __all__ = ["ImportReport", "ingest_file"]
 
 DEFAULT_CHUNK = 5_000
+REBUILD_INDEXES_FROM = 50_000
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def ingest_file(
     chunk_size: int = DEFAULT_CHUNK,
     console: Console | None = None,
     method: Method = "auto",
+    rebuild_indexes_from: int = REBUILD_INDEXES_FROM,
 ) -> ImportReport:
     """Import one file into ``store`` following ``profile`` (a shipped id, a path or a Profile).
 
@@ -113,6 +115,11 @@ def ingest_file(
     method
         How rows are written: ``auto`` (COPY on PostgreSQL, executemany on SQLite),
         ``executemany`` or ``copy``.
+    rebuild_indexes_from
+        A file estimated to hold at least this many rows, and at least as many as the target
+        table already holds, is loaded with the table's non-unique indexes dropped and built
+        again once at the end (before de-duplication), which is much faster than maintaining
+        them row by row. An interrupted load is repaired by the next import of any file.
 
     Raises
     ------
@@ -129,17 +136,41 @@ def ingest_file(
     pseudo = Pseudonymiser(settings.get_pseudonym_key())
     info = inspect_file(file, prof.format)
     reader = open_rows(file, info, prof.format, prof.columns)
+    held = contextlib.ExitStack()
     try:
+        if not held.enter_context(store.try_lock(f"marsad.ingest:{info.sha256}:{prof.key}")):
+            raise IngestError(
+                f"{file.name} is being imported with profile {prof.id} by another process right "
+                "now; wait for it to finish (running the same import again afterwards is safe).",
+                code="ingest.busy",
+                file=file.name,
+                profile=prof.id,
+            )
         plan = RowPlan(prof, reader, pseudo, file.name)
         source_id = store.ensure_source(prof.source.code, prof.source.name, prof.source.kind)
         batch, resumed = _open_batch(store, source_id, file.name, info.sha256, prof.key)
         if batch.status == "complete":
             return _report(store, batch.id, file, prof, already=True, started=started)
-        writer = Writer(store, TARGETS[prof.target].table, batch.id, source_id, method)
+        table = TARGETS[prof.target].table
+        writer = Writer(store, table, batch.id, source_id, method)
         skip = int(batch.rows_read)
         show = sys.stderr.isatty() if progress is None else progress
         try:
-            _run(store, plan, reader, writer, batch.id, skip, chunk_size, show, console, file.name)
+            store.restore_indexes(table.name)  # an earlier bulk load may have been interrupted
+            _run(
+                store,
+                plan,
+                reader,
+                writer,
+                batch.id,
+                skip,
+                chunk_size,
+                show,
+                console,
+                file.name,
+                rebuild_indexes_from,
+            )
+            store.restore_indexes(table.name)
             with store.begin() as conn:
                 linked = 0
                 if prof.target == "incidents":
@@ -157,6 +188,7 @@ def ingest_file(
             _mark_failed(store, batch.id, exc)
             raise
     finally:
+        held.close()
         reader.close()
     return _report(
         store,
@@ -181,6 +213,7 @@ def _run(
     show: bool,
     console: Console | None,
     name: str,
+    rebuild_indexes_from: int,
 ) -> None:
     rows: Iterator[tuple[int, list[Any]]] = reader.rows
     if skip:
@@ -218,6 +251,7 @@ def _run(
 
     thread = threading.Thread(target=store_chunks, name="marsad-ingest-writer", daemon=True)
     thread.start()
+    first = True
     try:
         with bar:
             task = bar.add_task(name, total=reader.total)
@@ -231,6 +265,9 @@ def _run(
                     _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now)
                     for n, values, issues in invalid
                 ]
+                if first:  # the writer is idle until the first chunk is queued
+                    first = False
+                    _maybe_drop_indexes(store, writer, reader, len(chunk), rebuild_indexes_from)
                 while thread.is_alive():
                     try:
                         pending.put((records, bad, len(chunk), now), timeout=0.5)
@@ -254,6 +291,17 @@ def _run(
             thread.join()
     if failure:
         raise failure[0]
+
+
+def _maybe_drop_indexes(
+    store: Store, writer: Writer, reader: Any, first_chunk: int, threshold: int
+) -> None:
+    total, done = reader.total, reader.position()
+    expected = first_chunk if not total or not done else int(first_chunk * total / done)
+    if expected < threshold:
+        return
+    if expected >= store.count(writer.table.name):
+        store.drop_secondary_indexes(writer.table.name)
 
 
 def _store_chunk(

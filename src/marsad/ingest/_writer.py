@@ -78,7 +78,7 @@ class Writer:
         if "created_at" in self.cols:
             extra["created_at"] = now
         floor = None
-        if self.table is s.incidents:
+        if self.table is s.incidents and self.method != "copy":  # COPY does it in one statement
             floor = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM incidents")).scalar_one()
         if self.method == "copy":
             inserted = self._copy(conn, records, extra)
@@ -102,17 +102,25 @@ class Writer:
     def _executemany(
         self, conn: Connection, records: list[dict[str, Any]], extra: dict[str, Any]
     ) -> int:
-        order, procs = self.order, self.procs
-        params: list[Any] = []
-        for r in records:
-            r.update(extra)
-            values = [r[name] for name in order]
-            for i, proc in procs:
-                if values[i] is not None:
-                    values[i] = proc(values[i])
-            params.append(
-                tuple(values) if self.positional else dict(zip(order, values, strict=True))
-            )
+        # column by column: a constant (batch, source, time) is bound once, and each column's
+        # bind processor runs in one comprehension over its non-null values
+        n = len(records)
+        columns: list[list[Any]] = []
+        procs = dict(self.procs)
+        for i, name in enumerate(self.order):
+            proc = procs.get(i)
+            if name in extra:
+                value = extra[name]
+                columns.append([proc(value) if proc and value is not None else value] * n)
+                continue
+            col = [r[name] for r in records]
+            if proc is not None:
+                col = [None if v is None else proc(v) for v in col]
+            columns.append(col)
+        rows = zip(*columns, strict=True)
+        params: list[Any] = (
+            list(rows) if self.positional else [dict(zip(self.order, r, strict=True)) for r in rows]
+        )
         cursor = conn.connection.cursor()
         if self.dialect == "sqlite":
             # a 64 MiB page cache for this connection: the indexes on random pseudonyms need it
@@ -146,9 +154,19 @@ class Writer:
                         if row[i] is not None:
                             row[i] = Json(row[i])
                     copy.write_row(row)
-            cur.execute(
-                f"INSERT INTO {self.table.name} ({names}) SELECT {names} FROM _marsad_stage{conflict}"
-            )
-            count = cur.rowcount
+            insert = f"INSERT INTO {self.table.name} ({names}) SELECT {names} FROM _marsad_stage{conflict}"
+            if self.table is s.incidents:
+                # the reported category of each new incident, from the rows the insert returns
+                cur.execute(
+                    f"WITH new AS ({insert} RETURNING id, category), "
+                    "cats AS (INSERT INTO incident_categories (incident_id, category, origin) "
+                    "SELECT id, category, 'reported' FROM new WHERE category IS NOT NULL) "
+                    "SELECT count(*) FROM new"
+                )
+                row = cur.fetchone()
+                count = int(row[0]) if row is not None else 0
+            else:
+                cur.execute(insert)
+                count = cur.rowcount
             cur.execute("DROP TABLE _marsad_stage")
         return int(count)

@@ -7,6 +7,7 @@ date unless told not to.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,6 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from marsad.errors import StoreError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 from marsad.store import _schema as s
 
 __all__ = ["Store", "utcnow"]
@@ -155,6 +161,70 @@ class Store:
             return run(conn)
         with self.begin() as c:
             return run(c)
+
+    # -- locks between processes ---------------------------------------------------------------
+    @contextmanager
+    def try_lock(self, name: str) -> Iterator[bool]:
+        """Hold the lock ``name`` for the block, across processes, without waiting: yields False
+        when another process holds it. PostgreSQL: a session advisory lock (released by the
+        server if the process dies); SQLite: a byte-range lock (``fcntl``) in the file
+        ``<database>-locks`` beside the store, released by the system with the process."""
+        digest = hashlib.sha256(name.encode()).digest()
+        if self.dialect == "postgresql":
+            key = int.from_bytes(digest[:8], "big", signed=True)
+            with self.engine.connect() as conn:
+                got = bool(
+                    conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+                )
+                conn.commit()
+                try:
+                    yield got
+                finally:
+                    if got:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                        conn.commit()
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:" or fcntl is None:
+            yield True  # a private in-memory store, or no POSIX locks on this system
+            return
+        offset = int.from_bytes(digest[:4], "big") >> 1
+        with open(f"{database}-locks", "a+b") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.lockf(handle, fcntl.LOCK_UN, 1, offset)
+
+    # -- bulk loads ----------------------------------------------------------------------------
+    def drop_secondary_indexes(self, table: str) -> list[str]:
+        """Drop the non-unique indexes of ``table`` before a bulk load (returns their names).
+
+        Building an index once over the loaded rows (a sort) is much cheaper than maintaining it
+        row by row with random insertions; :meth:`restore_indexes` builds them again. Unique
+        indexes and primary keys stay: they enforce what the load relies on.
+        """
+        t = s.metadata.tables[table]
+        names = [str(ix.name) for ix in t.indexes if not ix.unique]
+        with self.begin() as conn:
+            for name in names:
+                conn.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
+        return names
+
+    def restore_indexes(self, table: str) -> list[str]:
+        """Create every index of ``table`` the schema declares and the database lacks (after a
+        bulk load, or after one was interrupted); returns the names created."""
+        t = s.metadata.tables[table]
+        with self.begin() as conn:
+            present = {ix["name"] for ix in inspect(conn).get_indexes(table)}
+            missing = [ix for ix in t.indexes if ix.name not in present]
+            for ix in missing:
+                ix.create(conn)
+        return [str(ix.name) for ix in missing]
 
     def count(self, table: str) -> int:
         t = s.metadata.tables[table]
