@@ -168,6 +168,41 @@ def _apply(
     return "".join(out), s, e
 
 
+def _apply_whole(
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str | None],
+) -> tuple[str, list[int], list[int]]:
+    """:func:`_apply` for replacements that stand for the whole match (one piece from the
+    match's first to its last character; None leaves the match as it is)."""
+    out: list[str] = []
+    s: list[int] = []
+    e: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        r = repl(m)
+        if r is None:
+            continue
+        a, b = m.span()
+        out.append(text[pos:a])
+        s += starts[pos:a]
+        e += ends[pos:a]
+        if r:
+            out.append(r)
+            k = len(r)
+            s += [starts[a]] * k
+            e += [ends[b - 1]] * k
+        pos = b
+    if not out:
+        return text, starts, ends
+    out.append(text[pos:])
+    s += starts[pos:]
+    e += ends[pos:]
+    return "".join(out), s, e
+
+
 # Step 2: words mixing letters and digits/symbols.
 _MIXED_HINT = re.compile(r"[^\W\d_][\d@$€]|[\d@$€][^\W\d_]")
 _DIGITISH = re.compile(r"[\d@$€]")  # cheap gate: no such character, no mixed word
@@ -213,20 +248,11 @@ def _spaced(m: re.Match[str]) -> list[_Piece]:
     return [(c, i, i + 1) for i, c in enumerate(m.group()) if c.isalpha()]
 
 
-def _delete(_m: re.Match[str]) -> list[_Piece]:
-    return []
-
-
 # Step 4: elongation.
-_RUN = re.compile(r"([^\W\d_\u0600-\u06ff])\1+|([\u0600-\u06ff])\2{2,}")
 
 
 _RUN_LATIN = re.compile(r"([^\W\d_\u0600-\u06ff])\1+")
 _RUN_ARABIC = re.compile(r"([\u0600-\u06ff])\1{2,}")
-
-
-def _squeeze(m: re.Match[str]) -> list[_Piece]:
-    return [(m.group()[0], 0, len(m.group()))]
 
 
 # Step 5: Latin spellings.
@@ -234,8 +260,12 @@ _DIGRAPH = re.compile(r"sh|ou")
 _DIGRAPHS = {"sh": "ch", "ou": "u"}
 
 
-def _digraph(m: re.Match[str]) -> list[_Piece]:
-    return [(_DIGRAPHS[m.group()], 0, 2)]
+def _digraph_text(m: re.Match[str]) -> str:
+    return _DIGRAPHS[m[0]]
+
+
+def _nothing(_m: re.Match[str]) -> str:
+    return ""
 
 
 _SPACE = re.compile(r"\s{2,}|[^\S ]")
@@ -249,10 +279,8 @@ def _spacing_to_fold(t: str) -> bool:
     return "  " in t or _OTHER_SPACE.search(t) is not None
 
 
-def _space(m: re.Match[str]) -> list[_Piece] | None:
-    if m.group() == " ":
-        return None
-    return [(" ", 0, len(m.group()))]
+def _space_text(m: re.Match[str]) -> str | None:
+    return None if m[0] == " " else " "
 
 
 def normalize(text: str) -> Normalized:
@@ -277,11 +305,14 @@ def normalize(text: str) -> Normalized:
     if _DIGITISH.search(t) and _MIXED_HINT.search(t):
         t, starts, ends = _apply(t, starts, ends, _MIXED, _mixed)
     t, starts, ends = _apply(t, starts, ends, _SPACED, _spaced)
-    t, starts, ends = _apply(t, starts, ends, _INNER_SYMBOL, _delete)
-    t, starts, ends = _apply(t, starts, ends, _RUN, _squeeze)
-    t, starts, ends = _apply(t, starts, ends, _DIGRAPH, _digraph)
+    t, starts, ends = _apply_whole(t, starts, ends, _INNER_SYMBOL, _nothing)
+    # Latin runs, then Arabic runs (squeezing one kind never makes or breaks a run of the other)
+    t, starts, ends = _apply_whole(t, starts, ends, _RUN_LATIN, _first_group)
+    t, starts, ends = _apply_whole(t, starts, ends, _RUN_ARABIC, _first_group)
+    if "sh" in t or "ou" in t:
+        t, starts, ends = _apply_whole(t, starts, ends, _DIGRAPH, _digraph_text)
     if _spacing_to_fold(t):
-        t, starts, ends = _apply(t, starts, ends, _SPACE, _space)
+        t, starts, ends = _apply_whole(t, starts, ends, _SPACE, _space_text)
     return Normalized(original=text, text=t, starts=starts, ends=ends)
 
 
