@@ -21,7 +21,6 @@ from marsad.detect._normalize import normalize_term
 
 __all__ = ["detect_language"]
 
-_TOKEN = re.compile(r"[^\W_]+")
 _ORDER = {"fr": 0, "en": 1, "ary-Latn": 2}
 _ARABIZI = re.compile(r"(?<![^\W_])(?=[a-z]*[2379][a-z])[a-z2379]*[a-z][a-z2379]*", re.IGNORECASE)
 
@@ -39,29 +38,36 @@ def _markers() -> dict[str, frozenset[str]]:
     return out
 
 
+# Tokens are runs of letters and digits (``[^\W_]+``), sorted by the script of their first
+# character. Each expression starts with its script's characters, so the engine skips ahead
+# to them; the look-behinds keep only the first character of a run.
+_LATIN_TOKEN = re.compile(r"[a-z](?<![^\W_].)[^\W_]*")
+_ARABIC_TOKEN = re.compile(r"[\u0600-\u06ff\u0750-\u077f](?<=[^\W_])(?<![^\W_].)[^\W_]*")
+_TIFINAGH_TOKEN = re.compile(r"[\u2d30-\u2d7f](?<=[^\W_])(?<![^\W_].)[^\W_]*")
+
+
+@cache
+def _marker_sets() -> tuple[frozenset[str], ...]:
+    markers = _markers()
+    return tuple(markers[k] for k in ("ary", "ar", "fr", "en", "ary-Latn"))
+
+
 def detect_language(original: str, normalized: str) -> tuple[str, ...]:
     """Languages of a text, main one first; ``("und",)`` when nothing is recognised."""
-    markers = _markers()
-    ary_m, ar_m, fr_m, en_m, az_m = (markers[k] for k in ("ary", "ar", "fr", "en", "ary-Latn"))
-    n_ar = n_lat = n_tif = 0
-    ary = ar = fr = en = az = 0
-    for tok in _TOKEN.findall(normalized):
-        c = tok[0]
-        if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f":
-            n_ar += len(tok)
-            ary += tok in ary_m
-            ar += tok in ar_m
-        elif "a" <= c <= "z":
-            n_lat += len(tok)
-            fr += tok in fr_m
-            en += tok in en_m
-            az += tok in az_m
-        elif "\u2d30" <= c <= "\u2d7f":
-            n_tif += len(tok)
+    ary_m, ar_m, fr_m, en_m, az_m = _marker_sets()
+    arabic = _ARABIC_TOKEN.findall(normalized)
+    latin = _LATIN_TOKEN.findall(normalized)
+    n_ar = sum(map(len, arabic))
+    n_lat = sum(map(len, latin))
     found: list[tuple[float, str]] = []
     if n_ar >= 2:
+        ary = sum(map(ary_m.__contains__, arabic))
+        ar = sum(map(ar_m.__contains__, arabic))
         found.append((n_ar, "ary" if ary > 0 and 2 * ary >= ar else "ar"))
     if n_lat >= 2:
+        fr = sum(map(fr_m.__contains__, latin))
+        en = sum(map(en_m.__contains__, latin))
+        az = sum(map(az_m.__contains__, latin))
         if any(ch in original for ch in "2379"):
             az += 2 * len(_ARABIZI.findall(original))
         hits = {"fr": fr, "en": en, "ary-Latn": az}
@@ -74,6 +80,7 @@ def detect_language(original: str, normalized: str) -> tuple[str, ...]:
                 found.append((n_lat * second_hits / (best_hits + 1), second))
         elif n_ar < 2:
             found.append((n_lat, "und"))
+    n_tif = sum(map(len, _TIFINAGH_TOKEN.findall(normalized)))
     if n_tif >= 2:
         found.append((n_tif, "zgh"))
     if not found:
