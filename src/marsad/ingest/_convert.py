@@ -9,12 +9,16 @@ values are scrubbed, so messages can be stored and shown safely.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from marsad.ingest._profile import FieldSpec, Profile, allowed_codes, norm_key
 from marsad.ingest._pseudonym import DIGITS, Pseudonymiser
@@ -55,6 +59,7 @@ Converter = Callable[[Any], Any]
 _MISSING = object()
 _UNSEEN = object()
 _REQUIRED = "is required but empty"
+_second = operator.itemgetter(1)
 
 
 class RowPlan:
@@ -237,7 +242,24 @@ class RowPlan:
         known = self._na_known
         cols: dict[str, list[Any]] = {}
 
+        width = min((len(v) for _, v in rows), default=0)
+        wanted = sorted(
+            {i for _, _, i, _, _ in self.fields}
+            | {i for _, _, i, _ in self.texts}
+            | set(self.name_idx)
+            | ({self.record_idx} if self.record_idx is not None else set())
+        )
+        transposed: dict[int, list[Any]] = {}
+        if size and wanted and wanted[-1] < width:  # every row is wide enough: transpose in C
+            got_cols = zip(
+                *map(operator.itemgetter(*wanted, wanted[0]), map(_second, rows)), strict=False
+            )
+            transposed = dict(zip(wanted, map(list, got_cols), strict=False))
+
         def column(i: int) -> list[Any]:
+            found = transposed.get(i)
+            if found is not None:
+                return found
             return [v[i] if i < len(v) else "" for _, v in rows]
 
         def add(k: int, issue: RowIssue) -> None:
@@ -250,6 +272,9 @@ class RowPlan:
         missing_mark = _MISSING
         for name, col, i, conv, required in self.fields:
             raw_col = column(i)
+            if size >= 256 and set(map(type, raw_col)) == {str}:
+                cols[name] = self._convert_strings(raw_col, name, col, conv, required, numbers, add)
+                continue
             memo: dict[Any, Any] = {}
             out_col: list[Any] = [None] * size
             for k, raw in enumerate(raw_col):
@@ -344,6 +369,55 @@ class RowPlan:
         invalid = [(numbers[k], chunk[k][1], issues[k]) for k in sorted(issues)]
         return records, invalid
 
+    def _convert_strings(
+        self,
+        raw_col: list[str],
+        name: str,
+        col: str,
+        conv: Converter,
+        required: bool,
+        numbers: list[int],
+        add: Callable[[int, RowIssue], None],
+    ) -> list[Any]:
+        """One column of text cells: the distinct values are found by pandas' hash table (in C),
+        each is converted once, and the results are spread back with one NumPy take."""
+        codes, uniques = pd.factorize(np.array(raw_col, dtype=object), sort=False)
+        na, known = self.na, self._na_known
+        results: list[Any] = []
+        state = np.zeros(len(uniques) + 1, dtype=np.int8)  # 0 value, 1 missing, 2 bad
+        for u, raw in enumerate(uniques):
+            missing = known.get(raw)
+            if missing is None:
+                missing = _is_na(raw, na)
+                if len(raw) < 16 and len(known) < 50_000:
+                    known[raw] = missing
+            if missing:
+                results.append(None)
+                state[u] = 1
+                continue
+            try:
+                results.append(conv(raw))
+            except _Bad as bad:
+                results.append(bad)
+                state[u] = 2
+        results.append(None)  # code -1 (pandas' missing value; not produced for str cells)
+        state[-1] = 1
+        values = np.empty(len(results), dtype=object)
+        values[:] = results
+        out = values[codes].tolist()
+        flags = state[codes]
+        for k in np.flatnonzero(flags).tolist():
+            got = out[k]
+            if flags[k] == 1:
+                if required:
+                    add(k, self.issue(numbers[k], col, "ingest.required", _REQUIRED))
+            else:
+                add(
+                    k, self.issue(numbers[k], col, got.code, got.reason, raw_col[k], got.show_value)
+                )
+            out[k] = None
+        return out
+
     def _derive_rows(
         self, numbers: list[int], cols: dict[str, list[Any]], issues: dict[int, list[RowIssue]]
     ) -> list[dict[str, Any]]:
@@ -368,83 +442,106 @@ class RowPlan:
     def _derive_incidents_many(
         self, numbers: list[int], cols: dict[str, list[Any]], issues: dict[int, list[RowIssue]]
     ) -> list[dict[str, Any]]:
-        """:meth:`_derive_incidents` for a whole chunk (same checks, same messages)."""
+        """:meth:`_derive_incidents` for a whole chunk, column by column (same checks, same
+        messages, in the same order)."""
         size = len(numbers)
-        none = [None] * size
+        none: list[Any] = [None] * size
         inc = cols.pop("incident_date", none)
         rep = cols.pop("report_date", none)
-        ages = cols.get("victim_age", none)
-        bands = cols.get("age_band", none)
-        spec = self.profile.fields.get("age_band")
-        scheme_id = spec.scheme if spec is not None else None
-        scheme = self.tax.scheme(scheme_id) if scheme_id is not None else None
-        analysis_band = self.analysis_band
-        cats = cols.get("category", none)
-        template, columns = self.template, self.columns
-        records: list[dict[str, Any]] = []
-        for k, n in enumerate(numbers):
-            if k in issues:
-                continue
-            found: list[RowIssue] = []
-            rec = dict(template)
-            for name in columns:
-                c = cols.get(name)
-                if c is not None:
-                    rec[name] = c[k]
+
+        def base(name: str) -> list[Any]:
+            got = cols.get(name)
+            return list(got) if got is not None else [None] * size
+
+        incident_date, precision = base("incident_date"), base("incident_date_precision")
+        year, month = base("incident_year"), base("incident_month")
+        report_date, delay_col = base("report_date"), base("reporting_delay_days")
+        age_band, scheme_col = base("age_band"), base("age_band_scheme")
+        minor, unknown = base("minor"), base("age_unknown")
+        found: dict[int, list[RowIssue]] = {}
+        for k in range(size):
             i = inc[k]
             if i is not None:
-                d, precision = i
-                rec["incident_date"] = d
-                rec["incident_date_precision"] = precision
-                rec["incident_year"] = d.year
-                rec["incident_month"] = d.month if precision != "year" else None
+                d, p = i
+                incident_date[k], precision[k], year[k] = d, p, d.year
+                month[k] = d.month if p != "year" else None
             r = rep[k]
             if r is not None:
-                rec["report_date"] = r[0]
+                report_date[k] = r[0]
                 if i is not None and r[1] == "day" and i[1] == "day":
                     delay = (r[0] - i[0]).days
-                    if delay < 0:
-                        found.append(
+                    delay_col[k] = delay
+                    if delay < 0 and k not in issues:
+                        found[k] = [
                             self.issue(
-                                n,
+                                numbers[k],
                                 self._col("report_date"),
                                 "ingest.report_before_incident",
                                 f"({r[0].isoformat()}) is before the incident date "
                                 f"({i[0].isoformat()}) in column '{self._col('incident_date')}'",
                                 show=False,
                             )
-                        )
-                    rec["reporting_delay_days"] = delay
+                        ]
+        ages = cols.get("victim_age", none)
+        bands = cols.get("age_band", none)
+        spec = self.profile.fields.get("age_band")
+        scheme_id = spec.scheme if spec is not None else None
+        scheme = self.tax.scheme(scheme_id) if scheme_id is not None else None
+        analysis_band = self.analysis_band
+        for k in range(size):
             age, band = ages[k], bands[k]
             if age is not None:
                 if band is not None and scheme is not None and not scheme.band(band).contains(age):
-                    found.append(
-                        self.issue(
-                            n,
-                            self._col("victim_age"),
-                            "ingest.age_band_mismatch",
-                            f"says {age} but column '{self._col('age_band')}' gives the band {band}",
+                    if k not in issues:
+                        found.setdefault(k, []).append(
+                            self.issue(
+                                numbers[k],
+                                self._col("victim_age"),
+                                "ingest.age_band_mismatch",
+                                f"says {age} but column '{self._col('age_band')}' gives the "
+                                f"band {band}",
+                            )
                         )
-                    )
-                else:
-                    rec["age_band"] = analysis_band.get(age)
-                    rec["age_band_scheme"] = "analysis"
-                    rec["minor"] = age < 18
-                    rec["age_unknown"] = False
+                    continue
+                age_band[k] = analysis_band.get(age)
+                scheme_col[k] = "analysis"
+                minor[k] = age < 18
+                unknown[k] = False
             elif band is not None and scheme is not None:
-                rec["age_band_scheme"] = scheme_id
-                rec["minor"] = scheme.band(band).is_minor
-                rec["age_unknown"] = False
+                scheme_col[k] = scheme_id
+                minor[k] = scheme.band(band).is_minor
+                unknown[k] = False
             else:
-                rec["age_unknown"] = True
+                unknown[k] = True
+        cats = cols.get("category", none)
+        origin = base("category_origin")
+        for k in range(size):
             if cats[k] is not None:
-                rec["category_origin"] = "reported"
-            if found:
-                issues[k] = found
-                continue
-            rec["source_row"] = n
-            records.append(rec)
-        return records
+                origin[k] = "reported"
+        issues.update(found)
+        derived = {
+            "incident_date": incident_date,
+            "incident_date_precision": precision,
+            "incident_year": year,
+            "incident_month": month,
+            "report_date": report_date,
+            "reporting_delay_days": delay_col,
+            "age_band": age_band,
+            "age_band_scheme": scheme_col,
+            "minor": minor,
+            "age_unknown": unknown,
+            "category_origin": origin,
+            "source_row": numbers,
+        }
+        names = self.columns
+        lists = [derived.get(n) or cols.get(n) or none for n in names]
+        if not issues:
+            return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+        return [
+            dict(zip(names, values, strict=True))
+            for k, values in enumerate(zip(*lists, strict=True))
+            if k not in issues
+        ]
 
     def safe_raw(self, values: list[Any]) -> dict[str, Any]:
         """The row as read, for the quarantine table: identifiers pseudonymised, text scrubbed,

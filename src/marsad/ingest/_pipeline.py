@@ -43,7 +43,7 @@ from marsad.store import tables as s
 
 __all__ = ["ImportReport", "ingest_file"]
 
-DEFAULT_CHUNK = 5_000
+DEFAULT_CHUNK = 10_000
 REBUILD_INDEXES_FROM = 50_000
 
 
