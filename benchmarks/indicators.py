@@ -8,8 +8,9 @@ Generates N incidents and a survey of M respondents directly into a temporary SQ
 * marsad: ``compute_indicators`` on the store (GROUP BY pushed down to SQLite, intervals,
   survey design, rate ratios, growth regressions, secondary suppression with its audit).
 
-Prints seconds, the ratio marsad / baseline and the peak memory (tracemalloc for Python
-allocations, and the process's max RSS).
+Prints wall and CPU seconds, the ratio marsad / baseline (wall) and the peak memory
+(tracemalloc for Python allocations, and the process's max RSS), and the load average of the
+machine (on a shared machine wall time depends on the other processes; CPU time much less).
 
     .venv/bin/python benchmarks/indicators.py            # 1,000,000 incidents, 50,000 respondents
     .venv/bin/python benchmarks/indicators.py --small    # 100,000 and 10,000
@@ -18,6 +19,7 @@ allocations, and the process's max RSS).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sqlite3
 import tempfile
@@ -206,28 +208,38 @@ def main() -> None:
         print(
             f"generated {n:,} incidents and {m:,} respondents in {time.perf_counter() - t0:.1f} s"
         )
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         groups = baseline(path)
-        t_base = time.perf_counter() - t0
-        print(f"baseline  pandas group-by counts only: {t_base:6.2f} s ({groups:,} groups)")
+        t_base, c_base = time.perf_counter() - t0, time.process_time() - c0
+        print(
+            f"baseline  pandas group-by counts only: {t_base:6.2f} s wall, {c_base:6.2f} s CPU "
+            f"({groups:,} groups)"
+        )
         settings = Settings.from_env({}, data_dir=tmp, database_url=f"sqlite:///{path}")
         store = Store.open(settings.db_url, upgrade=False)
-        tracemalloc.start()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         table = compute_indicators(store, settings)
-        t_marsad = time.perf_counter() - t0
+        t_marsad, c_marsad = time.perf_counter() - t0, time.process_time() - c0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # tracemalloc slows every allocation (2-3x here), so the Python peak is taken on a
+        # second, untimed run after the timed one
+        tracemalloc.start()
+        compute_indicators(store, settings)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         store.close()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"marsad    full default set:           {t_marsad:6.2f} s ({len(table):,} cells, "
-            f"{int(table['suppressed'].sum()):,} withheld, {table['indicator'].nunique()} indicators)"
+            f"marsad    full default set:           {t_marsad:6.2f} s wall, {c_marsad:6.2f} s CPU "
+            f"({len(table):,} cells, {int(table['suppressed'].sum()):,} withheld, "
+            f"{table['indicator'].nunique()} indicators)"
         )
-        print(f"ratio marsad / baseline: {t_marsad / t_base:.2f}")
+        print(f"ratio marsad / baseline: {t_marsad / t_base:.2f} wall, {c_marsad / c_base:.2f} CPU")
         print(
-            f"peak Python memory during compute: {peak / 2**20:.0f} MiB; process max RSS: {rss:.0f} MiB"
+            f"peak Python memory during compute (tracemalloc, second run): {peak / 2**20:.0f} MiB; "
+            f"process max RSS after the timed run: {rss:.0f} MiB"
         )
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
