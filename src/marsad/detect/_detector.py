@@ -117,6 +117,8 @@ class Detector:
 
     def detect(self, text: str) -> TextResult:
         """Scores, categories, language(s), evidence, space and platform of one text."""
+        if self.model is None or self.blend == "rules":
+            return self.engine.result(self._check(text))
         return self.detect_many([text])[0]
 
     def detect_many(self, texts: Sequence[str]) -> list[TextResult]:

@@ -134,6 +134,7 @@ class RuleEngine:
         self.config = config or load_rule_config()
         self.categories = tuple(load_taxonomy().categories)
         self._zeros = dict.fromkeys(self.categories, 0.0)
+        self._category_rank = {c: i for i, c in enumerate(self.categories)}
         self.lexicon.compile()
         cfg = self.config
         # combinations as tuples: (id, parts, then, weight), in rules.yaml order
@@ -276,19 +277,23 @@ class RuleEngine:
                 (),
                 detector_version=self.version,
             )
-        scores = {c: gs.get(c, 0.0) for c in self.categories} if gs else dict(self._zeros)
-        positive = self._subsume(
-            tuple(c for c in self.categories if scores[c] >= self.config.threshold), a
-        )
+        threshold = self.config.threshold
+        scores = dict(self._zeros)  # every category, in taxonomy order
+        found: list[str] = []
+        others: list[str] = []
+        for g, s in gs.items():
+            if g in scores:
+                scores[g] = s
+                if s >= threshold:
+                    found.append(g)
+            elif s >= threshold:
+                others.append(g)
+        if len(found) > 1:
+            found.sort(key=self._category_rank.__getitem__)
+        positive = self._subsume(tuple(found), a) if found else ()
         ev = tuple(e for c in positive for e in _dedupe(a.evidence(c)))
         space, platform = self.space_of(a)
-        signals = tuple(
-            sorted(
-                g
-                for g, s in a.group_scores.items()
-                if s >= self.config.threshold and g not in scores
-            )
-        )
+        signals = tuple(sorted(others))
         return TextResult(
             harmful=bool(positive),
             categories=positive,
