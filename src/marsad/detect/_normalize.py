@@ -333,9 +333,16 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", t) if _spacing_to_fold(t) else t
 
 
+_LEET_TABLE = str.maketrans(_LEET)
+_ARABIZI_TABLE = str.maketrans(_ARABIZI)
+
+
 def _mixed_text(m: re.Match[str]) -> str:
-    pieces = _mixed(m)
-    return m.group() if pieces is None else "".join(p for p, _, _ in pieces)
+    """:func:`_mixed` without the offsets (one ``str.translate``)."""
+    word = m[0]
+    if _MIXED_HINT.search(word) is None:
+        return word
+    return word.translate(_LEET_TABLE if _LEET_TRIGGERS.intersection(word) else _ARABIZI_TABLE)
 
 
 def _spaced_text(m: re.Match[str]) -> str:
