@@ -116,10 +116,11 @@ def ingest_file(
         How rows are written: ``auto`` (COPY on PostgreSQL, executemany on SQLite),
         ``executemany`` or ``copy``.
     rebuild_indexes_from
-        A file estimated to hold at least this many rows, and at least as many as the target
-        table already holds, is loaded with the table's non-unique indexes dropped and built
-        again once at the end (before de-duplication), which is much faster than maintaining
-        them row by row. An interrupted load is repaired by the next import of any file.
+        A file estimated to hold at least this many rows, and at least half as many as the
+        target table already holds, is loaded with the table's non-unique indexes dropped and
+        built again once at the end (before de-duplication), which is much faster than
+        maintaining them row by row. An interrupted load is repaired by the next import of any
+        file.
 
     Raises
     ------
@@ -300,7 +301,7 @@ def _maybe_drop_indexes(
     expected = first_chunk if not total or not done else int(first_chunk * total / done)
     if expected < threshold:
         return
-    if expected >= store.count(writer.table.name):
+    if 2 * expected >= store.count(writer.table.name):
         store.drop_secondary_indexes(writer.table.name)
 
 
