@@ -265,3 +265,42 @@ def test_xlsx_and_csv_exports_neutralise_formulas() -> None:
     ws = load_workbook(io.BytesIO(to_xlsx(rows, cols))).active
     values = [c.value for c in ws[2]]
     assert values[0] == "'=cmd|'/c calc'!A1" and values[1] == 3 and ws.cell(2, 1).data_type == "s"
+
+
+def test_refused_attempts_are_audited(client, tokens, app_store, seeded) -> None:
+    _, store = app_store
+    h = tokens.header("viewer")
+    for path in (
+        "/api/v1/incidents",
+        "/api/v1/quarantine",
+        "/api/v1/indicators?publish=false",
+        "/api/v1/audit",
+        "/api/v1/users",
+    ):
+        assert client.get(path, headers=h).status_code == 403, path
+    assert client.get("/api/v1/threats", headers=h).status_code == 200
+    total, entries = audit_entries(store, actor="vic", action="denied")
+    assert total == 5
+    assert {e.resource for e in entries} == {
+        "incidents",
+        "quarantine",
+        "indicators",
+        "audit",
+        "users",
+    }
+    for e in entries:
+        assert e.detail is not None and e.detail["outcome"] == "denied"
+        assert e.detail["method"] == "GET" and e.detail["role"] == "viewer"
+        assert e.detail["code"] == "auth.forbidden"
+    raw = next(e for e in entries if e.resource == "indicators")
+    assert raw.detail is not None and raw.detail["query"] == "publish=false"
+    # an analyst's refused admin route and a viewer's refused page are logged too
+    assert client.get("/api/v1/users", headers=tokens.header("analyst")).status_code == 403
+    assert audit_entries(store, actor="ana", action="denied")[0] == 1
+    login(client, "vic")
+    assert client.get("/quarantine").status_code == 403
+    _, page = audit_entries(store, actor="vic", action="denied", limit=1)
+    assert page[0].resource == "page/quarantine" and page[0].detail["outcome"] == "denied"
+    # the admin reads the refusals through the API
+    log = client.get("/api/v1/audit?action=denied", headers=tokens.header("admin")).json()
+    assert log["total"] == 7

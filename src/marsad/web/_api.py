@@ -19,7 +19,7 @@ from marsad.report import _data as data
 from marsad.taxonomy import load_taxonomy
 from marsad.web import _records as records
 from marsad.web._audit import audit_entries
-from marsad.web._deps import api_user, audit, get_settings, get_store, require_api
+from marsad.web._deps import api_user, audit, deny, get_settings, get_store, require_api
 from marsad.web._errors import ErrorBody, WebError
 from marsad.web._exports import to_csv, to_xlsx
 from marsad.web._upload import check_upload, safe_name
@@ -180,6 +180,7 @@ def indicators(
 ) -> PageOut:
     """Indicator values with intervals, filtered; disclosure-controlled unless an analyst asks."""
     if not publish and not user.can("analyst"):
+        deny(request, user, "auth.forbidden", needs="analyst", publish=False)
         raise WebError(
             403, "auth.forbidden", "Only analysts may read cells before disclosure control."
         )
@@ -482,9 +483,14 @@ def audit_log(
     request: Request,
     user: Admin,
     actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[
+        str | None, Query(max_length=32, description="e.g. read, export, denied")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> PageOut:
-    total, entries = audit_entries(get_store(request), actor=actor, limit=limit, offset=offset)
+    total, entries = audit_entries(
+        get_store(request), actor=actor, action=action, limit=limit, offset=offset
+    )
     audit(request, user, "read", "audit")
     return PageOut(total=total, limit=limit, offset=offset, items=[data.plain(e) for e in entries])

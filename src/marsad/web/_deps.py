@@ -14,6 +14,7 @@ from marsad.web._users import User, get_user, role_allows, user_for_token
 __all__ = [
     "api_user",
     "audit",
+    "deny",
     "get_settings",
     "get_store",
     "page_user",
@@ -70,6 +71,7 @@ def api_user(request: Request) -> User:
     if request.method not in _SAFE and not request.state.session.csrf_ok(
         request.headers.get("x-csrf-token")
     ):
+        deny(request, user, "auth.csrf")
         raise WebError(
             403, "auth.csrf", "Missing or wrong X-CSRF-Token header for a session request."
         )
@@ -83,6 +85,7 @@ def require_api(role: str) -> Callable[[Request], User]:
     def dep(request: Request) -> User:
         user = api_user(request)
         if not role_allows(user.role, role):
+            deny(request, user, "auth.forbidden", needs=role)
             raise WebError(
                 403, "auth.forbidden", f"This resource needs the {role} role; you are {user.role}."
             )
@@ -108,6 +111,7 @@ def require_page(role: str) -> Callable[[Request], User]:
     def dep(request: Request) -> User:
         user = page_user(request)
         if not role_allows(user.role, role):
+            deny(request, user, "auth.forbidden", needs=role)
             raise WebError(403, "auth.forbidden", f"This page needs the {role} role.")
         return user
 
@@ -118,3 +122,33 @@ def require_page(role: str) -> Callable[[Request], User]:
 def audit(request: Request, user: User, action: str, resource: str, **detail: object) -> None:
     """Record a read or export in the audit log (who, what, when)."""
     get_store(request).audit(user.username, action, resource, dict(detail) or None)
+
+
+def _resource(path: str) -> str:
+    """An audit resource name: ``quarantine`` for the API route, ``page/quarantine`` for a page."""
+    if path.startswith("/api/v1/"):
+        return path.removeprefix("/api/v1/")
+    return "page/" + path.strip("/")
+
+
+def deny(request: Request, user: User, code: str, **detail: object) -> None:
+    """Record a refused attempt in the audit log before answering 403.
+
+    The entry has ``action="denied"``, the requested path as resource, and in its detail
+    the method, the query string, the caller's role, the error code and
+    ``outcome="denied"``, so refused reads of narratives, raw cells or the audit log itself
+    are visible to administrators.
+    """
+    get_store(request).audit(
+        user.username,
+        "denied",
+        _resource(request.url.path),
+        {
+            "outcome": "denied",
+            "method": request.method,
+            "query": request.url.query or None,
+            "role": user.role,
+            "code": code,
+            **detail,
+        },
+    )
