@@ -42,6 +42,7 @@ __all__ = [
     "SuppressionRecord",
     "add_margins",
     "controlled_round",
+    "determined",
     "protect",
     "recoverable",
     "round_to_base",
@@ -143,26 +144,41 @@ def recoverable(mask: NDArray[np.bool_], axes: Sequence[int] | None = None) -> N
     linked through shared lines); each group's null space is computed separately.
     """
     shape = mask.shape
-    flat_mask = mask.ravel()
+    if mask.ndim == 0 or not mask.any():
+        return np.zeros(shape, dtype=bool)
+    a = _constraints(shape, range(mask.ndim) if axes is None else axes)
+    return determined(a, mask.ravel()).reshape(shape)
+
+
+def determined(a: sparse.spmatrix, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Withheld cells (``mask``) that the equations ``a @ cells = 0`` fix given the others.
+
+    ``a`` has one row per linear equation over all cells (columns). A withheld cell is exactly
+    recoverable iff its coordinate is zero in every vector of the null space of ``a``
+    restricted to the withheld columns; groups of withheld cells sharing no equation are solved
+    separately.
+    """
+    flat_mask = np.asarray(mask, dtype=bool).ravel()
     out = np.zeros(flat_mask.shape, dtype=bool)
     idx = np.flatnonzero(flat_mask)
-    if idx.size == 0 or mask.ndim == 0:
-        return out.reshape(shape)
-    a = _constraints(shape, range(mask.ndim) if axes is None else axes)[:, idx].tocsr()
+    if idx.size == 0:
+        return out
+    a = sparse.csr_matrix(a)[:, idx].tocsr()
     a = a[np.asarray(abs(a).sum(axis=1)).ravel() > 0]
     if a.shape[0] == 0:
-        out[idx] = False
-        return out.reshape(shape)
+        return out
     link = (abs(a).T @ abs(a)).tocsr()
     n_comp, labels = connected_components(link, directed=False)
     for c in range(n_comp):
         members = np.flatnonzero(labels == c)
         sub = a[:, members]
         sub = sub[np.asarray(abs(sub).sum(axis=1)).ravel() > 0].toarray()
+        if sub.shape[0] == 0:
+            continue
         ns = null_space(sub)
-        determined = np.abs(ns).max(axis=1) < 1e-9 if ns.size else np.ones(members.size, dtype=bool)
-        out[idx[members[determined]]] = True
-    return out.reshape(shape)
+        fixed = np.abs(ns).max(axis=1) < 1e-9 if ns.size else np.ones(members.size, dtype=bool)
+        out[idx[members[fixed]]] = True
+    return out
 
 
 def protect(

@@ -37,6 +37,7 @@ from marsad.stats._intervals import (
     ratio_heterogeneity,
     wilson,
 )
+from marsad.stats._linked import LINKED_REASON, linked_pairs, protect_linked
 from marsad.stats._survey import PsuDesign, design_effect, logit_interval, ratio_variance
 from marsad.stats._trends import fit_growth_many
 from marsad.store import Store
@@ -100,6 +101,7 @@ class IndicatorResult:
     rows: pd.DataFrame
     records: list[SuppressionRecord] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    raw: np.ndarray | None = field(default=None, repr=False)  # counts before withholding
 
 
 # -- one pass over incidents per grain -----------------------------------------------------------
@@ -401,6 +403,7 @@ def _incident_kind(
     k = settings.min_cell
     parts: list[pd.DataFrame] = []
     records: list[SuppressionRecord] = []
+    raws: list[np.ndarray] = []
     for period in sorted(frame["period"].unique()):
         sub = frame[frame["period"] == period]
         num = _dense(sub, dims, levels, "num")
@@ -464,13 +467,15 @@ def _incident_kind(
         part["lower"] = lo
         part["upper"] = hi
         part["numerator"] = n
+        raws.append(np.asarray(n, dtype=float).ravel().copy())
         part["denominator"] = denom
         part["flags"] = _flags(prec, flag_pop)
         part["method"] = method
         _apply_codes(part, codes.ravel(), publish, hide_denominator=proportion)
         parts.append(_frame(part))
     rows = pd.concat(parts, ignore_index=True) if parts else _empty()
-    return IndicatorResult(rows, records, notes)
+    raw = np.concatenate(raws) if raws else None
+    return IndicatorResult(rows, records, notes, raw)
 
 
 _HIDDEN = ("value", "lower", "upper", "numerator", "se", "deff", "p_value", "p_adjusted")
@@ -756,6 +761,35 @@ def _growth(
     return IndicatorResult(_frame(part), _records(defn, period, cells, np.asarray(codes)), [])
 
 
+def _protect_links(
+    results: dict[str, IndicatorResult], defs: dict[str, IndicatorDefinition], publish: bool
+) -> None:
+    """Suppress consistently across indicators that publish the same counts (see _linked)."""
+    for coarse, fine in linked_pairs(defs):
+        a, b = results[coarse], results[fine]
+        if a.raw is None or b.raw is None or a.rows.empty or b.rows.empty:
+            continue
+        extra = protect_linked((defs[coarse], a.rows, a.raw), (defs[fine], b.rows, b.raw))
+        for cell in extra:
+            res = results[cell.indicator]
+            defn = defs[cell.indicator]
+            rows = res.rows
+            pos = rows.index[cell.row]
+            rows.loc[pos, "suppressed"] = True
+            rows.loc[pos, "suppression_rule"] = "secondary"
+            if publish:
+                rows.loc[pos, [c for c in _HIDDEN if c in rows.columns]] = np.nan
+            res.records.append(
+                SuppressionRecord(
+                    defn.id,
+                    str(rows.loc[pos, "period"]),
+                    tuple((d, str(rows.loc[pos, d])) for d in defn.disaggregations),
+                    "secondary",
+                    LINKED_REASON,
+                )
+            )
+
+
 def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
 
@@ -843,8 +877,12 @@ def compute_indicators(
     notes: list[str] = []
     chosen = [ident for ident in sorted(defs) if not only or ident in only]
     source = _Cells(store, [(defs[i], list(defs[i].disaggregations)) for i in chosen])
-    for ident in chosen:
-        res = _compute(store, settings, defs[ident], None, publish, rounding_base, source)
+    results = {
+        ident: _compute(store, settings, defs[ident], None, publish, rounding_base, source)
+        for ident in chosen
+    }
+    _protect_links(results, {i: defs[i] for i in chosen}, publish)
+    for res in results.values():
         if not res.rows.empty:
             frames.append(res.rows)
         records += res.records
