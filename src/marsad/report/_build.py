@@ -21,6 +21,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.i18n import LANGUAGES, direction, t
 from marsad.report._sections import SECTIONS, ReportContext, Section, summary
+from marsad.report._views import ltr
 from marsad.store import Store
 
 __all__ = ["ReportError", "ReportResult", "build_report", "render_html"]
@@ -44,12 +45,14 @@ class ReportResult:
 
 def _env() -> Environment:
     folder = str(resources.files("marsad.report").joinpath("templates"))
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["ltr"] = ltr
+    return env
 
 
 SectionSpec = str | Callable[[ReportContext], Section]

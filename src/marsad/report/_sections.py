@@ -104,7 +104,9 @@ def spaces(ctx: ReportContext) -> Section:
         cells = [r for r in cells_all if r.get("space") == sp]
         cells = sorted(cells, key=lambda r: -(r.get("value") or 0))[:10]
         label = views.label_of("space", sp, ctx.lang)
-        flagged = [th for th in threats or [] if th.get("space") == sp and th.get("flagged", True)]
+        flagged = [
+            th for th in views.threat_view(threats, ctx.lang).flagged if th.get("space") == sp
+        ]
         chart = None
         if cells:
             period = cells[0].get("period")
@@ -183,23 +185,33 @@ def age_gender(ctx: ReportContext) -> Section:
 
 
 def threats(ctx: ReportContext) -> Section:
-    """Emerging threats: observed against expected with the band, growth with its interval."""
+    """Emerging threats: only series the statistics flagged are called emerging.
+
+    When none is flagged the section and the summary say so, and the unflagged series with
+    the highest growth are shown under a heading saying they are not flagged.
+    """
     rows, why = ctx.fetch(
         "threats", lambda: data.emerging_threats(ctx.store, ctx.settings, publish=True)
     )
     title = ctx.tr("report.sec.threats")
     if rows is None:
         return Section("threats", title, "sections/threats.html", unavailable=why)
-    charts = views.threat_charts(rows, ctx.lang)
-    for r in rows[:3]:
+    view = views.threat_view(rows, ctx.lang)
+    for r in view.flagged[:3]:
         ctx.facts.append(
-            ctx.tr(
-                "report.fact_threat",
-                category=views.label_of("category", r.get("category"), ctx.lang),
-                space=views.label_of("space", r.get("space"), ctx.lang),
-            )
+            ctx.tr("report.fact_threat", category=r["category_label"], space=r["space_label"])
         )
-    return Section("threats", title, "sections/threats.html", {"rows": rows}, tuple(charts))
+    if view.tested and not view.flagged:
+        ctx.facts.append(ctx.tr("report.fact_no_threat", n=view.tested))
+    charts = views.threat_charts(view.flagged, ctx.lang)
+    watch_charts = [] if view.flagged else views.threat_charts(view.watch, ctx.lang, top=2)
+    return Section(
+        "threats",
+        title,
+        "sections/threats.html",
+        {"view": view, "watch_charts": watch_charts},
+        tuple(charts) + tuple(watch_charts),
+    )
 
 
 def comparison(ctx: ReportContext) -> Section:

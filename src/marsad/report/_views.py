@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from marsad.i18n import t
 from marsad.report._charts import Chart, bar_intervals, heatmap, trend_band
 from marsad.taxonomy import load_taxonomy
 
 __all__ = [
+    "ThreatView",
     "cell_label",
     "comparison_chart",
     "estimate_chart",
     "indicator_chart",
     "legal_heatmap",
+    "ltr",
     "threat_charts",
 ]
 
@@ -22,8 +27,11 @@ _TAX_DIM = {"region": "regions", "space": "spaces", "category": "categories", "g
 
 
 def label_of(dim: str, code: Any, lang: str) -> str:
+    """The taxonomy's label of ``code`` in ``lang``; margins ("all") read "all spaces" etc."""
     if code is None:
         return ""
+    if str(code) in ("all", "_all") and dim in _TAX_DIM:
+        return t(f"report.all_{dim}", lang)
     if dim in _TAX_DIM:
         try:
             return load_taxonomy().label(_TAX_DIM[dim], str(code), lang)
@@ -64,8 +72,91 @@ def indicator_chart(
     )
 
 
+def ltr(text: Any) -> Markup:
+    """``text`` isolated as a left-to-right run (for numbers with signs and intervals).
+
+    In Arabic, "+415 % (+267 … +622)" would otherwise be reordered by the bidi algorithm
+    into "(622+ … 267+) % 415+". The run is wrapped in ``<bdi dir="ltr">`` (browsers) and
+    in Unicode LRI … PDI (WeasyPrint's text layout and copy-paste), so it reads the same in
+    every language. Registered as the ``ltr`` filter of the report and dashboard templates.
+    """
+    if text is None or text == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr">\u2066{}\u2069</bdi>').format(str(text))
+
+
+def signed_pct(value: Any) -> str:
+    """``0.25`` → ``+25 %`` (a growth rate as a signed percentage); "" for None."""
+    if not _num(value):
+        return ""
+    return f"{100 * float(value):+.0f} %"
+
+
+def growth_text(row: dict[str, Any]) -> str:
+    """ "+415 % (+267 … +622)": growth per year with its 95 % interval, or ""."""
+    if not _num(row.get("growth")):
+        return ""
+    text = signed_pct(row["growth"])
+    if _num(row.get("growth_lower")) and _num(row.get("growth_upper")):
+        lo = f"{100 * float(row['growth_lower']):+.0f}"
+        hi = f"{100 * float(row['growth_upper']):+.0f}"
+        text += f" ({lo} … {hi})"
+    return text
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v == v
+
+
+@dataclass(frozen=True)
+class ThreatView:
+    """What a reader is shown of the emerging-threat test.
+
+    ``flagged`` holds only the series the statistics flagged (the only ones that may be
+    called emerging or rising); ``watch`` the unflagged series with the highest estimated
+    growth, shown under a heading that says they are *not* flagged; ``tested`` how many
+    series were tested.
+    """
+
+    tested: int
+    flagged: list[dict[str, Any]] = field(default_factory=list)
+    watch: list[dict[str, Any]] = field(default_factory=list)
+
+
+def threat_view(rows: list[dict[str, Any]] | None, lang: str, watch: int = 5) -> ThreatView:
+    """Split the tested series into flagged ones and a short "highest growth" watch list.
+
+    Rows get ``category_label``, ``space_label`` (taxonomy labels in ``lang``) and
+    ``growth_text``. The watch list keeps unflagged series whose growth interval lies above
+    zero, highest lower bound first (so a wide, uncertain interval does not top the list).
+    """
+    out: list[dict[str, Any]] = []
+    for r in rows or []:
+        row = dict(r)
+        row["category_label"] = label_of("category", row.get("category"), lang)
+        row["space_label"] = label_of("space", row.get("space"), lang)
+        row["growth_text"] = growth_text(row)
+        out.append(row)
+    flagged = [r for r in out if r.get("flagged") is True]
+    rising = [
+        r
+        for r in out
+        if r.get("flagged") is not True
+        and _num(r.get("growth_lower"))
+        and float(r["growth_lower"]) > 0
+    ]
+    rising.sort(
+        key=lambda r: (-float(r["growth_lower"]), str(r.get("category")), str(r.get("space")))
+    )
+    return ThreatView(tested=len(out), flagged=flagged, watch=rising[:watch])
+
+
 def threat_charts(rows: list[dict[str, Any]] | None, lang: str, top: int = 4) -> list[Chart]:
-    """Trend lines with the expected band for the top flagged threats."""
+    """Trend lines with the expected band for the first ``top`` of ``rows``.
+
+    Callers pass the flagged series (or, under an honest heading, the watch list of
+    :func:`threat_view`): this function charts whatever it is given.
+    """
     out: list[Chart] = []
     for r in (rows or [])[:top]:
         s = r.get("series") or {}

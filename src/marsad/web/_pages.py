@@ -160,9 +160,18 @@ def threats_page(request: Request, user: ViewerPage) -> Response:
     rows, unavailable = _try(
         lambda: data.emerging_threats(get_store(request), get_settings(request), publish=True)
     )
-    charts = views.threat_charts(rows, lang) if rows else []
+    view = views.threat_view(rows, lang)
+    charts = views.threat_charts(view.flagged, lang)
+    watch_charts = [] if view.flagged else views.threat_charts(view.watch, lang, top=2)
     audit(request, user, "read", "page/threats")
-    return render(request, "threats.html", rows=rows or [], charts=charts, unavailable=unavailable)
+    return render(
+        request,
+        "threats.html",
+        view=view,
+        charts=charts,
+        watch_charts=watch_charts,
+        unavailable=unavailable,
+    )
 
 
 @router.get("/legal", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from marsad.i18n import LANGUAGES, direction, t
+from marsad.report._views import ltr
 
 __all__ = ["make_env", "page_lang", "render", "render_error"]
 
@@ -22,6 +23,7 @@ def make_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["ltr"] = ltr
     return env
 
 
