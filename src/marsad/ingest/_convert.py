@@ -294,7 +294,9 @@ class RowPlan:
                         try:
                             got = conv(raw)
                         except _Bad as bad:
-                            got = bad
+                            got = _Bad(
+                                bad.code, bad.reason, bad.show_value
+                            )  # a fresh one: no traceback
                     if raw.__class__ is str or raw is None:
                         memo[raw] = got
                 if got is missing_mark:
@@ -398,7 +400,9 @@ class RowPlan:
             try:
                 results.append(conv(raw))
             except _Bad as bad:
-                results.append(bad)
+                results.append(
+                    _Bad(bad.code, bad.reason, bad.show_value)
+                )  # no traceback (it would keep the chunk alive)
                 state[u] = 2
         results.append(None)  # code -1 (pandas' missing value; not produced for str cells)
         state[-1] = 1
