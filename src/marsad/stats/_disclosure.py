@@ -186,16 +186,23 @@ def protect(
     k: int,
     extra_primary: NDArray[np.bool_] | None = None,
     axes: Sequence[int] | None = None,
+    exempt: NDArray[np.bool_] | None = None,
+    prefer: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int8]:
     """Codes per cell of a table with margins: 0 published, 1 primary, 2 secondary, 3 complement.
 
     ``values`` must already hold its margins (see :func:`add_margins`) on each of ``axes``
     (default: every axis); an axis not in ``axes`` has no published margin (e.g. the two
-    groups of a rate ratio), so it gives no line equation.
+    groups of a rate ratio), so it gives no line equation. ``exempt`` cells are not subject to
+    the minimum-frequency rule (they can still be withheld to protect others); ``prefer``
+    cells are chosen first as complementary suppressions.
     """
     values = np.asarray(values, dtype=float)
     codes = np.zeros(values.shape, dtype=np.int8)
-    codes[(values > 0) & (values < k)] = PRIMARY
+    small = (values > 0) & (values < k)
+    if exempt is not None:
+        small &= ~np.asarray(exempt, dtype=bool)
+    codes[small] = PRIMARY
     if extra_primary is not None:
         codes[(codes == NONE) & extra_primary] = COMPLEMENT
     mask = codes != NONE
@@ -203,6 +210,8 @@ def protect(
         return codes
     axes = list(range(values.ndim)) if axes is None else list(axes)
     cost = _cost(values, axes)
+    if prefer is not None:
+        cost = np.where(np.asarray(prefer, dtype=bool), cost - 1e15, cost)
     for _ in range(values.size):
         while _lines_with_one(mask, cost, codes, axes):
             pass

@@ -412,7 +412,12 @@ def _incident_kind(
         if den is not None:
             comp = den - num
             extra = (comp > 0) & (comp < k)
-        codes = protect(num, k, extra)
+        exempt = prefer = None
+        if defn.kind == "rate" and dims:
+            assert pop is not None
+            py0 = _pop_year(sorted(pop["year"].unique().tolist()), int(str(period)[:4]))
+            exempt, prefer = _outside_population(num, _pop_cube(pop, py0, dims, levels), levels, k)
+        codes = protect(num, k, extra, exempt=exempt, prefer=prefer)
         records += _records(defn, period, cells, codes)
         flag_pop: list[str] = [""] * cells["_n"]
         if publish and rounding and defn.kind in ("count", "rate"):
@@ -469,6 +474,13 @@ def _incident_kind(
         part["numerator"] = n
         raws.append(np.asarray(n, dtype=float).ravel().copy())
         part["denominator"] = denom
+        if exempt is not None:
+            raw_n = raws[-1]
+            shown = exempt.ravel() & (raw_n > 0) & (raw_n < k) & (codes.ravel() == 0)
+            flag_pop = [
+                f + (";" if f else "") + "unknown_exempt" if e else f
+                for f, e in zip(flag_pop, shown, strict=True)
+            ]
         part["flags"] = _flags(prec, flag_pop)
         part["method"] = method
         _apply_codes(part, codes.ravel(), publish, hide_denominator=proportion)
@@ -476,6 +488,37 @@ def _incident_kind(
     rows = pd.concat(parts, ignore_index=True) if parts else _empty()
     raw = np.concatenate(raws) if raws else None
     return IndicatorResult(rows, records, notes, raw)
+
+
+def _outside_population(
+    num: np.ndarray, pop: np.ndarray, levels: list[list[str]], k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cells of a rate table that lie outside the population strata (population 0).
+
+    Such a cell has no rate to publish. When its level is ``unknown`` (a missing value, which
+    says nothing about the persons counted) and the margin it belongs to (the same cell over
+    all levels of that dimension) is itself publishable (0 or at least ``k``), its count
+    reveals nothing the margin does not: it is exempt from the minimum-frequency rule, so it no
+    longer forces the withholding of real cells (e.g. male) by secondary suppression.
+    Returns (exempt, prefer): ``prefer`` marks the positive interior cells without population
+    (e.g. ``other`` or ``unknown`` gender) as the first choice for complementary suppression,
+    since withholding them hides no rate (zeros stay a last resort, as everywhere).
+    """
+    no_pop = pop <= 0
+    exempt = np.zeros(num.shape, dtype=bool)
+    interior = np.ones(num.shape, dtype=bool)
+    for ax, lv in enumerate(levels):
+        shape = [1] * num.ndim
+        shape[ax] = len(lv) + 1
+        is_margin = (np.arange(len(lv) + 1) == len(lv)).reshape(shape)
+        interior &= ~is_margin
+        if UNKNOWN not in lv:
+            continue
+        unknown = (np.arange(len(lv) + 1) == lv.index(UNKNOWN)).reshape(shape)
+        margin = np.take(num, [len(lv)], axis=ax)
+        safe = (margin == 0) | (margin >= k)
+        exempt |= unknown & safe
+    return exempt & no_pop, no_pop & interior & (num > 0)
 
 
 _HIDDEN = ("value", "lower", "upper", "numerator", "se", "deff", "p_value", "p_adjusted")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from marsad.errors import DisclosureError
+from marsad.stats._engine import DIMENSIONS as _DIMENSIONS
 
 __all__ = ["check_published", "safe_cell", "safe_frame", "write_indicators"]
 
@@ -66,8 +67,19 @@ def check_published(table: pd.DataFrame, min_cell: int | None = None) -> None:
                 )
     k = min_cell or table.attrs.get("min_cell")
     if k and "numerator" in table.columns and "unit" in table.columns:
-        counts = table.loc[table["unit"].isin(["count", "per_100k"]), "numerator"].dropna()
-        if ((counts > 0) & (counts < k) & (counts % 1 == 0)).any():
+        counted = table["unit"].isin(["count", "per_100k"]) & table["numerator"].notna()
+        counts = table.loc[counted, "numerator"]
+        small = (counts > 0) & (counts < k) & (counts % 1 == 0)
+        # a rate cell outside the population strata with an 'unknown' level, whose margin is
+        # publishable, is exempt from the minimum frequency (docs/stats.md, disclosure control)
+        rows = table.loc[counted]
+        dims = [c for c in rows.columns if c in _DIMENSIONS]
+        exempt = (
+            rows["flags"].fillna("").astype(str).str.contains("unknown_exempt")
+            & (rows["denominator"] == 0)
+            & (rows[dims].astype(object) == "unknown").any(axis=1)
+        )
+        if (small & ~exempt).any():
             raise DisclosureError(
                 f"A published count is below the minimum frequency {k}: refusing to export.",
                 code="disclosure.small_cell",
