@@ -74,3 +74,24 @@ def demo_series(surge: bool) -> dict[tuple[str, str], list[int]]:
     if surge:
         out[("sexual_deepfakes", "messaging")] = SURGE
     return out
+
+
+def late_and_sparse_series() -> dict[tuple[str, str], list[int]]:
+    """96 months from January 2019 (use ``year=2019``), three flagged series.
+
+    - sexual_deepfakes/messaging starts in April 2025 (index 75), then surges;
+    - sextortion/social_network has counts since 2019, then surges (its chart starts at the
+      model's 24-month baseline, October 2024, index 69);
+    - grooming/video_game has a count of 6 in two Januaries, then 6, 0, 6 in its last three
+      months: sparse, first non-zero month January 2025 (index 72).
+    """
+    late = [0] * 75 + [6] * 18 + [25] * 3
+    old = [6] * 93 + [25] * 3
+    sparse = [0] * 96
+    for i in (72, 84, 93, 95):
+        sparse[i] = 6
+    return {
+        ("sexual_deepfakes", "messaging"): late,
+        ("sextortion", "social_network"): old,
+        ("grooming", "video_game"): sparse,
+    }

@@ -26,7 +26,7 @@ def test_threats_page_says_when_nothing_is_flagged(client, tokens, app_store) ->
     page = client.get("/threats?lang=fr")
     assert page.status_code == 200
     text = _text(page.text)
-    assert "4 séries testées, 0 signalées" in text
+    assert "2 séries testées, 0 signalées" in text
     assert "Aucune série n'est signalée" in text
     assert 'id="threats-flagged"' not in page.text
     watch = text.split("Plus forte croissance, non signalées")[1]

@@ -233,30 +233,64 @@ def trend_band(
     upper: Sequence[float | None],
     *,
     title: str,
-    labels: tuple[str, str, str] = ("observed", "expected", "expected band"),
+    labels: Sequence[str] = ("observed", "expected", "expected band", "months tested"),
     rtl: bool = False,
+    test_start: int | None = None,
+    sparse: bool = False,
+    alt: str | None = None,
 ) -> Chart:
-    """Observed series against the expected line and its band (emerging-threat evidence)."""
+    """Observed series against the expected line and its band (emerging-threat evidence).
+
+    ``test_start`` shades the months tested against the expectation (from that index on).
+    ``sparse`` draws each month as a point on a stem (no connecting line), with whole-number
+    ticks, so a lone month reads as one month rather than a spike. Missing observed values
+    (withheld by disclosure control) are left as gaps.
+    """
     import numpy as np
+    from matplotlib.ticker import MaxNLocator
 
     x = np.arange(len(periods))
 
     def arr(s: Sequence[float | None]) -> Any:
         return np.array([np.nan if not _ok(v) else float(v) for v in s], dtype=float)  # type: ignore[arg-type]
 
+    obs = arr(observed)
     with matplotlib.rc_context({"font.family": _FONTS}):
         fig, ax = _figure(7.5, 3.0)
+        if test_start is not None and 0 <= test_start < len(periods) and len(labels) > 3:
+            ax.axvspan(
+                test_start - 0.5,
+                len(periods) - 0.5,
+                color="#eeeeee",
+                lw=0,
+                label=shape(labels[3]),
+                zorder=0,
+            )
         ax.fill_between(
             x, arr(lower), arr(upper), color="#aed6f1", alpha=0.6, label=shape(labels[2]), lw=0
         )
         ax.plot(x, arr(expected), color="#1b6ca8", ls="--", lw=1.2, label=shape(labels[1]))
-        ax.plot(
-            x, arr(observed), color="#c0392b", lw=1.6, marker="o", ms=2.5, label=shape(labels[0])
-        )
-        step = max(1, len(periods) // 8)
+        if sparse:
+            shown = ~np.isnan(obs)
+            ax.vlines(x[shown], 0, obs[shown], color="#c0392b", lw=1.2)
+            ax.plot(
+                x[shown],
+                obs[shown],
+                ls="",
+                marker="o",
+                ms=4,
+                color="#c0392b",
+                label=shape(labels[0]),
+            )
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        else:
+            ax.plot(x, obs, color="#c0392b", lw=1.6, marker="o", ms=2.5, label=shape(labels[0]))
+        ax.set_ylim(bottom=0)
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        step = max(1, -(-len(periods) // 8))
         ax.set_xticks(x[::step], [shape(p) for p in periods[::step]], fontsize=8)
         ax.set_title(shape(title), fontsize=10)
         ax.legend(frameon=False, fontsize=8)
         if rtl:
             ax.invert_xaxis()
-        return _finish(fig, title)
+        return _finish(fig, alt or title)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,11 +129,21 @@ def threat_view(rows: list[dict[str, Any]] | None, lang: str, watch: int = 5) ->
     """Split the tested series into flagged ones and a short "highest growth" watch list.
 
     Rows get ``category_label``, ``space_label`` (taxonomy labels in ``lang``) and
-    ``growth_text``. The watch list keeps unflagged series whose growth interval lies above
+    ``growth_text``. A category's "all spaces" series is left out when it is the same
+    series as one space's (the category occurs in that space only). The watch list keeps unflagged series whose growth interval lies above
     zero, highest lower bound first (so a wide, uncertain interval does not top the list).
     """
     out: list[dict[str, Any]] = []
+    series_of = {
+        (r.get("category"), r.get("space")): (r.get("series") or {}).get("observed")
+        for r in rows or []
+    }
     for r in rows or []:
+        if r.get("space") == "all" and any(
+            c == r.get("category") and sp != "all" and obs == series_of[(c, "all")]
+            for (c, sp), obs in series_of.items()
+        ):
+            continue  # the category occurs in one space only: "all spaces" repeats it
         row = dict(r)
         row["category_label"] = label_of("category", row.get("category"), lang)
         row["space_label"] = label_of("space", row.get("space"), lang)
@@ -151,33 +163,97 @@ def threat_view(rows: list[dict[str, Any]] | None, lang: str, watch: int = 5) ->
     return ThreatView(tested=len(out), flagged=flagged, watch=rising[:watch])
 
 
+def _baseline_months() -> int | None:
+    """Months of history the emerging-threat test fits its expectation on (None = all).
+
+    Read from :func:`marsad.stats.detect_change`'s default, the value
+    :func:`marsad.stats.emerging_threats` uses, unless a row says otherwise (``baseline``).
+    """
+    try:
+        from marsad.stats import detect_change
+
+        value = inspect.signature(detect_change).parameters["baseline_months"].default
+    except (ImportError, KeyError, TypeError, ValueError):
+        return None
+    return int(value) if isinstance(value, int) else None
+
+
+def chart_span(row: dict[str, Any]) -> tuple[int, int, int]:
+    """``(start, test_start, end)`` indexes into the row's monthly series for its chart.
+
+    The chart starts at the later of the first month of the model's baseline (the months
+    the expectation was fitted on) and the series' first non-zero month (a withheld month
+    counts as non-zero: it holds 1 to ``min_cell - 1`` incidents), so the expected band is
+    never drawn over years the model did not use. ``test_start`` is the first month of the
+    test window (the recent months compared with the expectation).
+    """
+    s = row.get("series") or {}
+    observed = list(s.get("observed") or [])
+    n = len(observed)
+    window = len(row.get("window") or ()) or 3
+    test_start = max(0, n - window)
+    baseline = row.get("baseline", _baseline_months())
+    model_start = max(0, test_start - int(baseline)) if baseline else 0
+    first = next((i for i, v in enumerate(observed) if v is None or v > 0), test_start)
+    return max(model_start, min(first, test_start)), test_start, n
+
+
+def is_sparse(observed: Sequence[Any]) -> bool:
+    """True when at least half the months shown hold no published count (zero or withheld)."""
+    empty = sum(1 for v in observed if v is None or v == 0)
+    return bool(observed) and empty * 2 >= len(observed)
+
+
 def threat_charts(rows: list[dict[str, Any]] | None, lang: str, top: int = 4) -> list[Chart]:
-    """Trend lines with the expected band for the first ``top`` of ``rows``.
+    """Observed months against the expected line and band, over the model's window.
 
     Callers pass the flagged series (or, under an honest heading, the watch list of
-    :func:`threat_view`): this function charts whatever it is given.
+    :func:`threat_view`): this function charts whatever it is given. Each chart spans
+    :func:`chart_span`; sparse series (:func:`is_sparse`) are drawn as one point per month
+    on a stem instead of a line, so a single month does not read as a spike.
     """
     out: list[Chart] = []
     for r in (rows or [])[:top]:
         s = r.get("series") or {}
-        periods = s.get("periods") or []
+        periods = list(s.get("periods") or [])
         if not periods:
             continue
-        title = f"{label_of('category', r.get('category'), lang)} · {label_of('space', r.get('space'), lang)}"
+        a, w, b = chart_span(r)
+        cut = {k: list(s.get(k) or [])[a:b] for k in ("observed", "expected", "lower", "upper")}
+        observed = cut["observed"]
+        sparse = is_sparse(observed)
+        title = (
+            f"{label_of('category', r.get('category'), lang)} · "
+            f"{label_of('space', r.get('space'), lang)}"
+        )
+        alt = t(
+            "report.trend_alt",
+            lang,
+            title=title,
+            start=periods[a],
+            end=periods[b - 1],
+            test=periods[w] if w < b else periods[b - 1],
+        )
+        if sparse:
+            alt += " " + t("report.trend_sparse", lang)
         out.append(
             trend_band(
-                periods,
-                s.get("observed", []),
-                s.get("expected", []),
-                s.get("lower", []),
-                s.get("upper", []),
+                periods[a:b],
+                observed,
+                cut["expected"],
+                cut["lower"],
+                cut["upper"],
                 title=title,
                 labels=(
                     t("report.observed", lang),
                     t("report.expected", lang),
                     t("report.expected_band", lang),
+                    t("report.test_window", lang),
                 ),
                 rtl=lang == "ar",
+                test_start=w - a,
+                sparse=sparse,
+                alt=alt,
             )
         )
     return out
