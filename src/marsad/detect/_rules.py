@@ -186,13 +186,14 @@ class RuleEngine:
         negation_groups = cfg.negation_groups
         hits: dict[str, list[tuple[Match, float]]] = {}
         seen: set[tuple[str, int, int]] = set()
+        seen_add = seen.add
         for m in triggers:
-            e = m.entry
+            e, start, end = m
             g = e.group
-            key = (g, m.start, m.end)
+            key = (g, start, end)
             if key in seen:
                 continue
-            seen.add(key)
+            seen_add(key)
             w = e.weight
             if damping is not None:
                 factors = damping.get(g)
@@ -320,11 +321,14 @@ class RuleEngine:
 
     def space_of(self, a: TextAnalysis) -> tuple[str | None, str | None]:
         """The platform named first in the text and its space, else the best generic space."""
-        platforms = [
-            (m.start, g) for g, hs in a.hits.items() if g.startswith("platform.") for m, _ in hs
-        ]
-        if platforms:
-            name = min(platforms)[1].split(".", 1)[1]
+        first: tuple[int, str] | None = None
+        for g, hs in a.hits.items():
+            if g.startswith("platform."):
+                for m, _ in hs:
+                    if first is None or (m.start, g) < first:
+                        first = (m.start, g)
+        if first is not None:
+            name = first[1].split(".", 1)[1]
             return self.lexicon.platform_spaces.get(name), name
         spaces = [(s, g) for g, s in a.group_scores.items() if g.startswith("space.")]
         if spaces:
