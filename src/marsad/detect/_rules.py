@@ -118,11 +118,10 @@ class TextAnalysis:
             return out
         norm = self.normalized
         for m, w in self.hits.get(group, ()):
-            out.append(_evidence(norm, group, m, w))
+            out.append(_evidence(norm, group, m, w, m.entry.id))
         for combo_id, part in self.combo_parts.get(group, ()):
             for m, w in self.hits.get(part, ()):
-                e = _evidence(norm, group, m, w)
-                out.append(Evidence(group, e.start, e.end, e.text, f"{combo_id}<{e.rule}>", w))
+                out.append(_evidence(norm, group, m, w, f"{combo_id}<{m.entry.id}>"))
         return out
 
 
@@ -349,9 +348,9 @@ def _negated(text: str, m: Match, negations: list[Match], window: int) -> bool:
     return any(n.end <= start and text.count(" ", n.end, start) <= window for n in negations)
 
 
-def _evidence(norm: Normalized, group: str, m: Match, weight: float) -> Evidence:
+def _evidence(norm: Normalized, group: str, m: Match, weight: float, rule: str) -> Evidence:
     start, end = norm.span(m.start, m.end)
-    return Evidence(group, start, end, norm.original[start:end], m.entry.id, weight)
+    return Evidence(group, start, end, norm.original[start:end], rule, weight)
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:
