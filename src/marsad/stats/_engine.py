@@ -801,36 +801,47 @@ def _growth(
         for e in est
     ]
     _apply_codes(part, np.asarray(codes).ravel(), publish)
-    return IndicatorResult(_frame(part), _records(defn, period, cells, np.asarray(codes)), [])
+    return IndicatorResult(
+        _frame(part),
+        _records(defn, period, cells, np.asarray(codes)),
+        [],
+        np.asarray(totals, dtype=float).copy(),
+    )
 
 
 def _protect_links(
     results: dict[str, IndicatorResult], defs: dict[str, IndicatorDefinition], publish: bool
 ) -> None:
     """Suppress consistently across indicators that publish the same counts (see _linked)."""
-    for coarse, fine in linked_pairs(defs):
-        a, b = results[coarse], results[fine]
-        if a.raw is None or b.raw is None or a.rows.empty or b.rows.empty:
-            continue
-        extra = protect_linked((defs[coarse], a.rows, a.raw), (defs[fine], b.rows, b.raw))
-        for cell in extra:
-            res = results[cell.indicator]
-            defn = defs[cell.indicator]
-            rows = res.rows
-            pos = rows.index[cell.row]
-            rows.loc[pos, "suppressed"] = True
-            rows.loc[pos, "suppression_rule"] = "secondary"
-            if publish:
-                rows.loc[pos, [c for c in _HIDDEN if c in rows.columns]] = np.nan
-            res.records.append(
-                SuppressionRecord(
-                    defn.id,
-                    str(rows.loc[pos, "period"]),
-                    tuple((d, str(rows.loc[pos, d])) for d in defn.disaggregations),
-                    "secondary",
-                    LINKED_REASON,
-                )
+    pairs = [
+        (a, b)
+        for a, b in linked_pairs(defs)
+        if results[a].raw is not None and results[b].raw is not None
+    ]
+    ids = sorted({i for pair in pairs for i in pair})
+    if not ids:
+        return
+    pos = {ident: n for n, ident in enumerate(ids)}
+    tables = [(defs[i], results[i].rows, results[i].raw) for i in ids]
+    extra = protect_linked(tables, [(pos[a], pos[b]) for a, b in pairs])  # type: ignore[arg-type]
+    for cell in extra:
+        res = results[cell.indicator]
+        defn = defs[cell.indicator]
+        rows = res.rows
+        at = rows.index[cell.row]
+        rows.loc[at, "suppressed"] = True
+        rows.loc[at, "suppression_rule"] = "secondary"
+        if publish:
+            rows.loc[at, [c for c in _HIDDEN if c in rows.columns]] = np.nan
+        res.records.append(
+            SuppressionRecord(
+                defn.id,
+                str(rows.loc[at, "period"]),
+                tuple((d, str(rows.loc[at, d])) for d in defn.disaggregations),
+                "secondary",
+                LINKED_REASON,
             )
+        )
 
 
 def _empty() -> pd.DataFrame:

@@ -1,21 +1,24 @@
 """Disclosure control across linked tables of one compute run.
 
-Two count indicators can publish the same counts: ``incidents_recorded`` (category × space per
-year) and ``incidents_quarterly`` (category per quarter) both give, for each category and year,
-the number of incidents (the year's cell over all spaces, and the sum of the year's quarters).
-Each table is protected on its own by :func:`marsad.stats._disclosure.protect`, so a quarter
-withheld in one table could be recovered as *year total minus the published quarters*.
+Several count indicators can publish the same counts: ``incidents_recorded`` (category × space
+per year), ``incidents_quarterly`` (category per quarter) and the totals of ``growth``
+(category × space over the whole monthly series) all count the same incidents. Each table is
+protected on its own by :func:`marsad.stats._disclosure.protect`, so a quarter withheld in one
+table could be recovered as *year total minus the published quarters*, or a year's cell as
+*growth total minus the other years*.
 
-:func:`protect_linked` finds such pairs (incident counts with the same filters, one per year and
-one per quarter or month, the finer one broken down by a subset of the coarser one's
-dimensions), writes every line equation of both tables for one year plus the link equations
-(sum of the sub-periods = the year's cell), and runs the same audit as within one table: a
-withheld cell is exactly recoverable iff its coordinate vanishes from every null-space vector
-of the equations restricted to withheld cells; each recoverable cell gets one more suppression
-(the cheapest published cell of one of its equations: small, positive, interior first) until
-none is recoverable. Sub-periods without any incident (absent from the table) count as known
-zeros. Victim counts are not additive over time (a victim of two quarters is one victim of the
-year), so they give no link equation.
+:func:`protect_linked` writes one system of equations over all linked tables of a run: every
+line equation of every table layer, plus the link equations (the periods of one table that fall
+in a period of another sum to its cell, for each coordinate of the summed table's breakdown,
+the other dimensions of the total at ``all``). It then runs the steps of ``protect`` over the
+whole system: the hypercube step (no equation with exactly one withheld cell) and the audit
+(a withheld cell is exactly recoverable iff its coordinate vanishes from every null-space vector
+of the equations restricted to withheld cells), adding the cheapest published cell (small,
+positive, interior first) until no withheld cell is recoverable. A link equation is written
+even when it holds only approximately (e.g. incidents with a year but no month are in the
+yearly table, not in the growth totals): an extra equation can only add suppressions.
+Victim counts are not additive over time (a victim of two quarters is one victim of the year),
+so they give no link.
 """
 
 from __future__ import annotations
@@ -46,115 +49,126 @@ class LinkedSuppression:
     row: int
 
 
+def _counts_incidents(d: IndicatorDefinition) -> bool:
+    if d.kind == "growth":
+        return True
+    return d.kind == "count" and d.count == "incidents" and d.period in ("year", "quarter", "month")
+
+
 def linked_pairs(defs: dict[str, IndicatorDefinition]) -> list[tuple[str, str]]:
-    """(coarse, fine) pairs of indicators that publish the same incident counts."""
+    """(total, summed) pairs: periods of ``summed`` add up to a period of ``total``."""
+    order = {"growth": 0, "year": 1, "quarter": 2, "month": 3}
     out = []
     for a in defs.values():
         for b in defs.values():
+            if not (_counts_incidents(a) and _counts_incidents(b)) or a.id == b.id:
+                continue
+            pa = "growth" if a.kind == "growth" else a.period
+            pb = "growth" if b.kind == "growth" else b.period
             if (
-                a.kind == b.kind == "count"
-                and a.count == b.count == "incidents"
-                and a.period == "year"
-                and b.period in ("quarter", "month")
+                order[pa] < order[pb]
                 and a.filters == b.filters
-                and a.category_field == b.category_field
+                and a.category_field == "primary" == b.category_field
                 and set(b.disaggregations) <= set(a.disaggregations)
             ):
                 out.append((a.id, b.id))
     return out
 
 
+def _within(total_period: str, period: str) -> bool:
+    """Whether ``period`` (year, quarter or month) lies in ``total_period``."""
+    if "/" in total_period:  # growth span "YYYY-MM/YYYY-MM"
+        lo, hi = total_period.split("/")
+        return int(lo[:4]) <= int(period[:4]) <= int(hi[:4])
+    return period.startswith(total_period + "-")
+
+
 def _cost(value: float, margin: bool) -> float:
     return float(value + (value == 0) * 1e9 + margin * 1e12)
 
 
-def protect_linked(
-    coarse: tuple[IndicatorDefinition, pd.DataFrame, np.ndarray],
-    fine: tuple[IndicatorDefinition, pd.DataFrame, np.ndarray],
-) -> list[LinkedSuppression]:
-    """Extra suppressions so that no withheld cell of either table is recoverable from both.
+Table = tuple[IndicatorDefinition, pd.DataFrame, np.ndarray]
 
-    Each argument is (definition, its rows, the raw counts of those rows). Rows are read for
-    their ``period``, dimension columns and ``suppressed`` flags; they are not modified.
+
+def protect_linked(tables: list[Table], links: list[tuple[int, int]]) -> list[LinkedSuppression]:
+    """Extra suppressions so that no withheld cell is recoverable from all linked tables.
+
+    ``tables`` are (definition, its rows, the raw counts of those rows); ``links`` are
+    (total, summed) positions in ``tables``. Rows are read for their ``period``, dimension
+    columns and ``suppressed`` flags; they are not modified.
     """
-    da, ra, na = coarse
-    db, rb, nb = fine
-    dims_a, dims_b = list(da.disaggregations), list(db.disaggregations)
-    extra = [d for d in dims_a if d not in dims_b]
-    out: list[LinkedSuppression] = []
-    for year in sorted(set(ra["period"].astype(str))):
-        ia = np.flatnonzero(ra["period"].astype(str).to_numpy() == year)
-        ib = np.flatnonzero(rb["period"].astype(str).str.startswith(f"{year}-").to_numpy())
-        if ia.size == 0 or ib.size == 0:
-            continue
-        cells: list[tuple[str, int]] = [("a", int(i)) for i in ia] + [("b", int(i)) for i in ib]
-        index = {c: j for j, c in enumerate(cells)}
-        eqs: list[dict[int, float]] = []
-        eqs += _lines(ra, ia, dims_a, "a", index)
-        for period in sorted(set(rb["period"].iloc[ib].astype(str))):
-            ip = ib[rb["period"].iloc[ib].astype(str).to_numpy() == period]
-            eqs += _lines(rb, ip, dims_b, "b", index)
-        # link: for each coordinate of the fine table, its sub-periods sum to the year's cell
-        key_a = {
-            tuple(str(ra[d].iloc[i]) for d in dims_b): int(i)
-            for i in ia
-            if all(str(ra[d].iloc[i]) == ALL for d in extra)
-        }
-        sums: dict[tuple[str, ...], dict[int, float]] = {}
-        for i in ib:
-            key = tuple(str(rb[d].iloc[i]) for d in dims_b)
-            sums.setdefault(key, {})[index[("b", int(i))]] = 1.0
-        for key, eq in sums.items():
-            if key in key_a:
-                eq = dict(eq)
-                eq[index[("a", key_a[key])]] = -1.0
-                eqs.append(eq)
-        mask = np.array(
-            [bool((ra if t == "a" else rb)["suppressed"].iloc[i]) for t, i in cells], dtype=bool
-        )
-        if not mask.any():
-            continue
-        value = np.array([float((na if t == "a" else nb)[i]) for t, i in cells])
-        margin = np.array(
-            [
-                any(
-                    str((ra if t == "a" else rb)[d].iloc[i]) == ALL
-                    for d in (dims_a if t == "a" else dims_b)
-                )
-                for t, i in cells
-            ]
-        )
-        rows = [r for r, eq in enumerate(eqs) for _ in eq]
-        cols = [c for eq in eqs for c in eq]
-        vals = [v for eq in eqs for v in eq.values()]
-        a = sparse.csr_matrix((vals, (rows, cols)), shape=(len(eqs), len(cells)))
-        cost = np.array([_cost(v, m) for v, m in zip(value, margin, strict=True)])
-        added: list[int] = []
-        for _ in range(len(cells)):
-            # hypercube step over every equation (lines and links): none with one withheld cell
-            while _singles(eqs, mask, cost, added):
-                pass
-            rec = determined(a, mask)
-            if not rec.any():
+    cells: list[tuple[int, int]] = []
+    for t, (_, rows, _) in enumerate(tables):
+        cells += [(t, i) for i in range(len(rows))]
+    if not cells:
+        return []
+    index = {c: j for j, c in enumerate(cells)}
+    periods = [rows["period"].astype(str).to_numpy() for _, rows, _ in tables]
+    eqs: list[dict[int, float]] = []
+    for t, (defn, rows, _) in enumerate(tables):
+        for period in sorted(set(periods[t])):
+            idx = np.flatnonzero(periods[t] == period)
+            eqs += _lines(rows, idx, list(defn.disaggregations), t, index)
+    for ta, tb in links:
+        da, ra, _ = tables[ta]
+        db, rb, _ = tables[tb]
+        dims_b = list(db.disaggregations)
+        extra = [d for d in da.disaggregations if d not in dims_b]
+        for period in sorted(set(periods[ta])):
+            ia = np.flatnonzero(periods[ta] == period)
+            ib = [i for i in range(len(rb)) if _within(period, periods[tb][i])]
+            if not ib:
+                continue
+            total = {
+                tuple(str(ra[d].iloc[i]) for d in dims_b): int(i)
+                for i in ia
+                if all(str(ra[d].iloc[i]) == ALL for d in extra)
+            }
+            sums: dict[tuple[str, ...], dict[int, float]] = {}
+            for i in ib:
+                key = tuple(str(rb[d].iloc[i]) for d in dims_b)
+                sums.setdefault(key, {})[index[(tb, i)]] = 1.0
+            for key, eq in sums.items():
+                if key in total:
+                    eqs.append({**eq, index[(ta, total[key])]: -1.0})
+    mask = np.array([bool(tables[t][1]["suppressed"].iloc[i]) for t, i in cells], dtype=bool)
+    if not mask.any() or not eqs:
+        return []
+    value = np.array([float(tables[t][2][i]) for t, i in cells])
+    margin = np.array(
+        [
+            any(str(tables[t][1][d].iloc[i]) == ALL for d in tables[t][0].disaggregations)
+            for t, i in cells
+        ]
+    )
+    cost = np.array([_cost(v, m) for v, m in zip(value, margin, strict=True)])
+    rows_ = [r for r, eq in enumerate(eqs) for _ in eq]
+    cols = [c for eq in eqs for c in eq]
+    vals = [v for eq in eqs for v in eq.values()]
+    a = sparse.csr_matrix((vals, (rows_, cols)), shape=(len(eqs), len(cells)))
+    added: list[int] = []
+    for _ in range(len(cells)):
+        # hypercube step over every equation (lines and links): none with one withheld cell
+        while _singles(eqs, mask, cost, added):
+            pass
+        rec = determined(a, mask)
+        if not rec.any():
+            break
+        # audit step: one more suppression in an equation of a recoverable cell
+        best: tuple[float, int] | None = None
+        for target in np.flatnonzero(rec):
+            for eq in eqs:
+                if int(target) in eq:
+                    for c in eq:
+                        if not mask[c] and (best is None or cost[c] < best[0]):
+                            best = (float(cost[c]), c)
+            if best is not None:
                 break
-            # audit step: one more suppression in an equation of a recoverable cell
-            best: tuple[float, int] | None = None
-            for target in np.flatnonzero(rec):
-                for eq in eqs:
-                    if int(target) in eq:
-                        for c in eq:
-                            if not mask[c] and (best is None or cost[c] < best[0]):
-                                best = (float(cost[c]), c)
-                if best is not None:
-                    break
-            if best is None:
-                break
-            mask[best[1]] = True
-            added.append(best[1])
-        for c in added:
-            tag, row = cells[c]
-            out.append(LinkedSuppression(da.id if tag == "a" else db.id, row))
-    return out
+        if best is None:
+            break
+        mask[best[1]] = True
+        added.append(best[1])
+    return [LinkedSuppression(tables[cells[c][0]][0].id, cells[c][1]) for c in added]
 
 
 def _singles(
@@ -181,8 +195,8 @@ def _lines(
     rows: pd.DataFrame,
     idx: np.ndarray,
     dims: list[str],
-    tag: str,
-    index: dict[tuple[str, int], int],
+    tag: int,
+    index: dict[tuple[int, int], int],
 ) -> list[dict[int, float]]:
     """Line equations (interior cells minus margin) of one table layer."""
     eqs: list[dict[int, float]] = []
