@@ -99,3 +99,69 @@ def test_linked_tables_do_not_give_away_a_withheld_quarter(
     unknown = list(sext_q["suppressed"]) + list(total["suppressed"])
     assert sum(unknown) >= 2  # one equation (quarters sum to the year) cannot fix two unknowns
     assert np.isfinite(sext_q.loc[~sext_q["suppressed"], "numerator"]).all()
+
+
+def _yearly_rows(sid: int, bid: int) -> list[dict[str, Any]]:
+    """Per category and space, incidents in 2023 and 2024 spread over the months."""
+    plan = {
+        ("sextortion", "social_network"): (3, 30),
+        ("sextortion", "messaging"): (12, 12),
+        ("cyberharassment", "social_network"): (40, 40),
+        ("cyberharassment", "messaging"): (25, 25),
+    }
+    rows = []
+    for (cat, space), per_year in plan.items():
+        for year, n in zip((2023, 2024), per_year, strict=True):
+            for i in range(n):
+                rows.append(
+                    dict(
+                        source_id=sid,
+                        batch_id=bid,
+                        source_row=len(rows),
+                        record_key=f"y{len(rows)}",
+                        victim_key=f"w{len(rows)}",
+                        incident_date=date(year, i % 12 + 1, 1),
+                        incident_year=year,
+                        incident_month=i % 12 + 1,
+                        space=space,
+                        category=cat,
+                        age_unknown=False,
+                        created_at=utcnow(),
+                    )
+                )
+    return rows
+
+
+def _growth_attack(recorded: pd.DataFrame, growth: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Growth total over the series minus the published years, when one year is withheld."""
+    found = {}
+    for _, row in growth.iterrows():
+        if row["suppressed"]:
+            continue
+        years = recorded[
+            (recorded["category"] == row["category"]) & (recorded["space"] == row["space"])
+        ]
+        if len(years) == 2 and int(years["suppressed"].sum()) == 1:
+            key = (str(row["category"]), str(row["space"]))
+            found[key] = row["numerator"] - years["numerator"].sum(skipna=True)
+    return found
+
+
+def test_growth_totals_do_not_give_away_a_withheld_year(store: Store, settings: Settings) -> None:
+    with store.begin() as conn:
+        sid, bid = make_batch(conn, store, "police", "police")
+        conn.execute(sa.insert(tables.incidents), _yearly_rows(sid, bid))
+    alone_r = compute_indicators(store, settings, only=["incidents_recorded"])
+    alone_g = compute_indicators(store, settings, only=["growth"])
+    leaks = _growth_attack(alone_r, alone_g)
+    assert leaks[("sextortion", "social_network")] == 3.0
+    both = compute_indicators(store, settings, only=["incidents_recorded", "growth"])
+    recorded = both[both["indicator"] == "incidents_recorded"]
+    growth = both[both["indicator"] == "growth"]
+    assert _growth_attack(recorded, growth) == {}
+    cell = recorded[
+        (recorded["category"] == "sextortion")
+        & (recorded["space"] == "social_network")
+        & (recorded["period"] == "2023")
+    ]
+    assert cell["suppressed"].all() and cell["numerator"].isna().all()
