@@ -32,9 +32,36 @@ CSV_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: Which vocabulary field the values of a reason name, so readers see words, not codes.
+_VALUE_FIELDS: dict[str, str] = {
+    "counts_vs_prevalence": "measure",
+    "different_measure": "measure",
+    "measure_not_comparable": "measure",
+    "period_not_comparable": "period",
+    "different_period": "period",
+    "period_not_stated": "period",
+    "period_inferred": "period",
+    "base_not_stated": "base",
+    "different_base": "base",
+    "different_sex": "sex",
+}
+_VALUE_KEYS = ("national", "reference", "measure", "original", "sex", "available")
+
+
 def _msg(kind: str, r: Reason, lang: str) -> str:
     key = f"compare.{kind}.{r.code}"
-    text = t(key, lang, **r.values)
+    values = dict(r.values)
+    field_ = _VALUE_FIELDS.get(r.code)
+    if field_ is not None:
+        vocab = load_vocabulary()
+        known = vocab.terms(field_)
+        for k in _VALUE_KEYS:
+            if k in values:
+                values[k] = ", ".join(
+                    vocab.label(field_, v.strip(), lang) if v.strip() in known else v.strip()
+                    for v in values[k].split(",")
+                )
+    text = t(key, lang, **values)
     return r.message if text == key else text
 
 

@@ -183,6 +183,11 @@ def _labels(lang: str) -> dict[str, str]:
         return {}
 
 
+def indicator_labels(lang: str = "en") -> dict[str, str]:
+    """Indicator id → its label in ``lang`` ({} when the stats stage is missing)."""
+    return dict(_labels(lang))
+
+
 def indicator_cells(
     store: Store,
     settings: Settings,
@@ -405,15 +410,51 @@ def estimates(
     """
     fn = stage_function("estimate", "estimate_population")
     result = _cached(("estimate",), store, settings, lambda: _call(fn, store, settings))
+    by = tuple(getattr(result, "by", ()) or ())
     out = []
     for r in result.rows:
         row = plain(r.as_row(lang))
-        row["warnings"] = [w for w in str(row.get("warnings") or "").split(";") if w]
+        row["warning_codes"] = [w for w in str(row.get("warnings") or "").split(";") if w]
+        row["warnings"] = [
+            w.text(lang) if hasattr(w, "text") else str(w) for w in getattr(r, "warnings", ())
+        ]
+        row["stratum_label"] = stratum_label(str(row.get("stratum")), by, lang)
         row["suppressed"] = bool(getattr(r, "suppressed", False))
         if publish and row["suppressed"]:
             row["recorded"] = None
         out.append(row)
     return out
+
+
+def stratum_label(stratum: str, by: tuple[str, ...], lang: str) -> str:
+    """ "child_sexual / female / minor" → "Sexual abuse of children / female / minors" in ``lang``.
+
+    Each part is labelled by its dimension (``by``): category groups and minor/adult through
+    the report catalogue, categories, spaces and genders through the taxonomy.
+    """
+    from marsad.i18n import t
+    from marsad.taxonomy import load_taxonomy
+
+    if stratum in ("all", ""):
+        return t("report.stratum_all", lang)
+    parts = stratum.split(" / ")
+    if len(parts) != len(by):
+        return stratum
+    tax_dims = {"category": "categories", "space": "spaces", "gender": "genders"}
+    out = []
+    for dim, code in zip(by, parts, strict=True):
+        if dim in ("category_group", "minor"):
+            key = f"report.{'group' if dim == 'category_group' else 'minor'}.{code}"
+            text = t(key, lang)
+            out.append(code if text == key else text)
+        elif dim in tax_dims:
+            try:
+                out.append(load_taxonomy().label(tax_dims[dim], code, lang))
+            except Exception:  # a code outside the taxonomy is shown as is
+                out.append(code)
+        else:
+            out.append(code)
+    return " / ".join(out)
 
 
 @cache

@@ -59,7 +59,9 @@ class Section:
 
 
 def _cells(ctx: ReportContext) -> tuple[list[dict[str, Any]] | None, str | None]:
-    return ctx.fetch("cells", lambda: data.indicator_cells(ctx.store, ctx.settings, publish=True))
+    return ctx.fetch(
+        "cells", lambda: data.indicator_cells(ctx.store, ctx.settings, publish=True, lang=ctx.lang)
+    )
 
 
 TOTAL = frozenset({"", "all", "_all", "total", "*"})
@@ -175,7 +177,7 @@ def age_gender(ctx: ReportContext) -> Section:
         bands,
         series,
         title=f"{first.get('label') or first.get('indicator')} ({first.get('period')})",
-        ylabel=str(first.get("unit") or ""),
+        ylabel=views.unit_label(first.get("unit"), ctx.lang),
         rtl=ctx.lang == "ar",
     )
     shown = sorted(cells, key=lambda r: (low(str(r["age_band"])), str(r.get("gender"))))
@@ -257,7 +259,7 @@ def recommendations(ctx: ReportContext) -> Section:
 
 def estimates(ctx: ReportContext) -> Section:
     rows, why = ctx.fetch(
-        "estimates", lambda: data.estimates(ctx.store, ctx.settings, publish=True)
+        "estimates", lambda: data.estimates(ctx.store, ctx.settings, publish=True, lang=ctx.lang)
     )
     title = ctx.tr("report.sec.estimates")
     if rows is None:
@@ -286,6 +288,7 @@ def annex(ctx: ReportContext) -> Section:
             "batches": items,
             "min_cell": ctx.settings.min_cell,
             "suppression": suppression,
+            "indicator_labels": data.indicator_labels(ctx.lang),
             "unavailable_sections": [],
         },
     )

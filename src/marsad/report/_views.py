@@ -22,6 +22,7 @@ __all__ = [
     "legal_heatmap",
     "ltr",
     "threat_charts",
+    "unit_label",
 ]
 
 _DIMS = ("period", "region", "space", "category", "age_band", "gender")
@@ -40,6 +41,15 @@ def label_of(dim: str, code: Any, lang: str) -> str:
         except Exception:  # a code outside the taxonomy is shown as is
             return str(code)
     return str(code)
+
+
+def unit_label(unit: Any, lang: str) -> str:
+    """An indicator's unit in words ("per_100k" → "per 100,000 inhabitants"); "" for none."""
+    if not unit:
+        return ""
+    key = f"report.unit.{unit}"
+    text = t(key, lang)
+    return str(unit) if text == key else text
 
 
 def cell_label(row: dict[str, Any], lang: str) -> str:
@@ -62,7 +72,7 @@ def indicator_chart(
     first = chosen[0].get("indicator")
     chosen = [r for r in chosen if r.get("indicator") == first][:top]
     title = str(chosen[0].get("label") or first)
-    unit = str(chosen[0].get("unit") or "")
+    unit = unit_label(chosen[0].get("unit"), lang)
     return bar_intervals(
         [cell_label(r, lang) for r in chosen],
         [None if r.get("suppressed") else r.get("value") for r in chosen],
@@ -304,7 +314,7 @@ def estimate_chart(rows: list[dict[str, Any]] | None, lang: str) -> Chart | None
         return None
     labels, vals, lo, hi = [], [], [], []
     for r in pts:
-        name = str(r.get("stratum"))
+        name = str(r.get("stratum_label") or r.get("stratum"))
         labels += [
             f"{name} — {t('report.recorded', lang)}",
             f"{name} — {t('report.estimated', lang)}",

@@ -209,7 +209,7 @@ def comparison_page(request: Request, user: ViewerPage) -> Response:
 def estimates_page(request: Request, user: ViewerPage) -> Response:
     lang = page_lang(request)
     rows, unavailable = _try(
-        lambda: data.estimates(get_store(request), get_settings(request), publish=True)
+        lambda: data.estimates(get_store(request), get_settings(request), publish=True, lang=lang)
     )
     chart = views.estimate_chart(rows, lang) if rows else None
     audit(request, user, "read", "page/estimates")
