@@ -18,22 +18,26 @@ from tests.conftest import TEST_KEY
 from tests.ingest.conftest import police_row, write_csv
 
 ROWS = 6_000
-# a real import made slow (each chunk's write waits a little) so that it is surely still running
-# when the second process starts
+# a real import that, after its first chunk, waits until the test lets it go on (the file
+# named by argv[3] appears), so it surely holds its lock while the second process runs
 SLOW_IMPORT = """
-import sys, time
+import os, sys, time
 from marsad.config import Settings
 from marsad.store import Store
 from marsad.ingest import ingest_file
 from marsad.ingest import _writer
 write = _writer.Writer.write
-def slow_write(self, *args):
-    time.sleep(0.2)
+def gated_write(self, *args):
+    deadline = time.monotonic() + 300
+    while self.written and not os.path.exists(sys.argv[3]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    self.written = True
     return write(self, *args)
-_writer.Writer.write = slow_write
+_writer.Writer.written = False
+_writer.Writer.write = gated_write
 settings = Settings.from_env()
 with Store.open(settings.db_url, upgrade=False) as store:
-    ingest_file(store, settings, sys.argv[1], sys.argv[2], progress=False, chunk_size=200)
+    ingest_file(store, settings, sys.argv[1], sys.argv[2], progress=False, chunk_size=500)
 """
 CLI = "import sys; from marsad.cli import app; sys.exit(app())"
 
@@ -48,16 +52,17 @@ def test_a_second_process_importing_the_same_file_gets_a_clear_error(
     tmp_path: Path, store: Store, settings: Settings, police_profile: Path
 ) -> None:
     path = write_csv(tmp_path / "register.csv", [police_row(i) for i in range(ROWS)])
+    go_on = tmp_path / "go-on"
     env = {**os.environ, "MARSAD_DATABASE_URL": settings.db_url, "MARSAD_PSEUDONYM_KEY": TEST_KEY}
     first = subprocess.Popen(
-        [sys.executable, "-c", SLOW_IMPORT, str(path), str(police_profile)],
+        [sys.executable, "-c", SLOW_IMPORT, str(path), str(police_profile), str(go_on)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 120
-        while _rows_read(store) < 1_000:
+        while _rows_read(store) < 500:
             assert first.poll() is None, first.stderr.read().decode() if first.stderr else ""
             assert time.monotonic() < deadline, "the first import did not start"
             time.sleep(0.05)
@@ -86,6 +91,7 @@ def test_a_second_process_importing_the_same_file_gets_a_clear_error(
             in " ".join((second.stdout + second.stderr).split())
         )
         assert running, "the first import ended before the second one was refused"
+        go_on.touch()
         assert first.wait(timeout=300) == 0, first.stderr.read().decode() if first.stderr else ""
     finally:
         if first.poll() is None:
