@@ -74,3 +74,17 @@ def test_report_shows_words_not_codes(synthetic: Settings, tmp_path: Path, lang:
     # intervals are isolated left-to-right runs, so Arabic does not reverse them
     iso = htmllib.unescape(page)
     assert re.search(r'<bdi dir="ltr">\u2066[\d,.]+ – [\d,.]+\u2069</bdi>', iso)
+
+
+def test_comparison_names_the_category(synthetic: Settings, tmp_path: Path) -> None:
+    with Store.open(synthetic.db_url) as store:
+        res = build_report(
+            store,
+            synthetic,
+            tmp_path / "fr",
+            lang="fr",
+            pdf=False,
+            sections=["marsad.report._sections:comparison"],
+        )
+    text = _visible(res.html.read_text(encoding="utf-8"))
+    assert "Incidents enregistrés — Sextorsion" in text

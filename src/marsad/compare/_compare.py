@@ -22,7 +22,7 @@ from marsad.i18n import t
 __all__ = ["CSV_COLUMNS", "Comparison", "compare"]
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "indicator", "construct", "national_population", "national_value", "national_lower",
+    "indicator", "construct", "subject", "national_population", "national_value", "national_lower",
     "national_upper", "national_unit", "national_period", "national_base", "national_year",
     "national_method", "reference_id", "reference_indicator", "reference_area",
     "reference_population", "reference_value", "reference_value_as_given", "reference_range_low",
@@ -46,6 +46,34 @@ _VALUE_FIELDS: dict[str, str] = {
     "different_sex": "sex",
 }
 _VALUE_KEYS = ("national", "reference", "measure", "original", "sex", "available")
+
+
+def subject(pair: Pair, lang: str = "en") -> str:
+    """What the pair is about, in words: the category (construct) and, if any, the space.
+
+    "incidents_recorded all, all ages" does not say it counts sextortion; the subject does
+    ("Sextortion", or "Sextortion · Social network" for a national cell of one space).
+    """
+    from marsad.taxonomy import load_taxonomy
+
+    n, r = pair.national, pair.reference
+    dims = dict(n.dims) if n is not None else {}
+    tax = load_taxonomy()
+    parts = []
+    if dims.get("category"):
+        try:
+            parts.append(tax.label("categories", dims["category"], lang))
+        except Exception:  # a code outside the taxonomy is shown as is
+            parts.append(dims["category"])
+    else:
+        construct = (n.construct if n is not None else "") or r.construct
+        parts.append(load_vocabulary().label("construct", construct, lang))
+    if dims.get("space"):
+        try:
+            parts.append(tax.label("spaces", dims["space"], lang))
+        except Exception:
+            parts.append(dims["space"])
+    return " · ".join(parts)
 
 
 def _msg(kind: str, r: Reason, lang: str) -> str:
@@ -94,6 +122,7 @@ class Comparison:
                 {
                     "indicator": p.indicator,
                     "construct": r.construct,
+                    "subject": subject(p, lang),
                     "national_population": n.population if n else "",
                     "national_value": None if n is None else n.value,
                     "national_lower": None if n is None else n.lower,
@@ -185,7 +214,7 @@ class Comparison:
             }.get(r.status, "")
             ref_pop = ", ".join(x for x in (r.sex, r.age_band or "?", r.subgroup or "") if x)
             tab.add_row(
-                f"{p.indicator}\n[dim]{n.population if n else ''}[/]",
+                f"{p.indicator} — {subject(p, lang)}\n[dim]{n.population if n else ''}[/]",
                 _fmt_national(n),
                 f"{r.id}\n[dim]{r.area}; {ref_pop}; {r.year}[/]",
                 f"{r.shown_value} {r.unit}",

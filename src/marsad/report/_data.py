@@ -382,7 +382,13 @@ def recommendations(store: Store, settings: Settings, lang: str = "en") -> list[
 
 
 def comparison(store: Store, settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
-    """National published values beside comparable reference figures (``marsad.compare``)."""
+    """National published values beside comparable reference figures (``marsad.compare``).
+
+    ``label`` names the indicator and what the pair is about ("Incidents recorded —
+    Sextortion"), from the compare stage's ``subject``.
+    """
+    from marsad.i18n import t
+
     compare = stage_function("compare", "compare")
     national = indicator_table(store, settings, publish=True)
     result = _cached(("compare",), store, settings, lambda: _call(compare, national))
@@ -390,7 +396,13 @@ def comparison(store: Store, settings: Settings, lang: str = "en") -> list[dict[
     out = []
     for rec in result.records(lang):
         r = plain(rec)
-        r["label"] = labels.get(str(r.get("indicator")), r.get("indicator"))
+        indicator = labels.get(str(r.get("indicator")), r.get("indicator"))
+        r["indicator_label"] = indicator
+        r["label"] = (
+            t("report.indicator_with_category", lang, indicator=indicator, category=r["subject"])
+            if r.get("subject")
+            else indicator
+        )
         r["reference_label"] = (
             f"{r.get('publisher') or r.get('source')} {r.get('reference_year') or ''}".strip()
         )
