@@ -104,41 +104,45 @@ def protect_linked(tables: list[Table], links: list[tuple[int, int]]) -> list[Li
         return []
     index = {c: j for j, c in enumerate(cells)}
     periods = [rows["period"].astype(str).to_numpy() for _, rows, _ in tables]
+    labels = [
+        {d: rows[d].astype(object).astype(str).to_numpy() for d in defn.disaggregations}
+        for defn, rows, _ in tables
+    ]
     eqs: list[dict[int, float]] = []
-    for t, (defn, rows, _) in enumerate(tables):
+    for t, (defn, _, _) in enumerate(tables):
         for period in sorted(set(periods[t])):
             idx = np.flatnonzero(periods[t] == period)
-            eqs += _lines(rows, idx, list(defn.disaggregations), t, index)
+            eqs += _lines(labels[t], idx, list(defn.disaggregations), t, index)
     for ta, tb in links:
-        da, ra, _ = tables[ta]
-        db, rb, _ = tables[tb]
-        dims_b = list(db.disaggregations)
-        extra = [d for d in da.disaggregations if d not in dims_b]
+        dims_b = list(tables[tb][0].disaggregations)
+        extra = [d for d in tables[ta][0].disaggregations if d not in dims_b]
+        la, lb = labels[ta], labels[tb]
         for period in sorted(set(periods[ta])):
             ia = np.flatnonzero(periods[ta] == period)
-            ib = [i for i in range(len(rb)) if _within(period, periods[tb][i])]
+            ib = [i for i in range(len(periods[tb])) if _within(period, periods[tb][i])]
             if not ib:
                 continue
             total = {
-                tuple(str(ra[d].iloc[i]) for d in dims_b): int(i)
+                tuple(la[d][i] for d in dims_b): int(i)
                 for i in ia
-                if all(str(ra[d].iloc[i]) == ALL for d in extra)
+                if all(la[d][i] == ALL for d in extra)
             }
             sums: dict[tuple[str, ...], dict[int, float]] = {}
             for i in ib:
-                key = tuple(str(rb[d].iloc[i]) for d in dims_b)
-                sums.setdefault(key, {})[index[(tb, i)]] = 1.0
+                sums.setdefault(tuple(lb[d][i] for d in dims_b), {})[index[(tb, i)]] = 1.0
             for key, eq in sums.items():
                 if key in total:
                     eqs.append({**eq, index[(ta, total[key])]: -1.0})
-    mask = np.array([bool(tables[t][1]["suppressed"].iloc[i]) for t, i in cells], dtype=bool)
+    mask = np.concatenate([rows["suppressed"].to_numpy(dtype=bool) for _, rows, _ in tables])
     if not mask.any() or not eqs:
         return []
-    value = np.array([float(tables[t][2][i]) for t, i in cells])
-    margin = np.array(
+    value = np.concatenate([np.asarray(raw, dtype=float) for _, _, raw in tables])
+    margin = np.concatenate(
         [
-            any(str(tables[t][1][d].iloc[i]) == ALL for d in tables[t][0].disaggregations)
-            for t, i in cells
+            np.any([labels[t][d] == ALL for d in defn.disaggregations], axis=0)
+            if defn.disaggregations
+            else np.zeros(len(rows), dtype=bool)
+            for t, (defn, rows, _) in enumerate(tables)
         ]
     )
     cost = np.array([_cost(v, m) for v, m in zip(value, margin, strict=True)])
@@ -192,7 +196,7 @@ def _singles(
 
 
 def _lines(
-    rows: pd.DataFrame,
+    labels: dict[str, np.ndarray],
     idx: np.ndarray,
     dims: list[str],
     tag: int,
@@ -200,7 +204,7 @@ def _lines(
 ) -> list[dict[int, float]]:
     """Line equations (interior cells minus margin) of one table layer."""
     eqs: list[dict[int, float]] = []
-    coords = {int(i): tuple(str(rows[d].iloc[i]) for d in dims) for i in idx}
+    coords = {int(i): tuple(labels[d][i] for d in dims) for i in idx}
     for ax in range(len(dims)):
         lines: dict[tuple[str, ...], dict[int, float]] = {}
         for i, c in coords.items():
