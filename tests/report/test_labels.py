@@ -27,7 +27,7 @@ SECTIONS = [
 CODES = re.compile(
     r"\b(child_sexual|identity_other|rate_per_100k|per_100k|all_persons|platform_users|"
     r"dropped_list|few_overlaps|empty_overlap|small_stratum|incidents_recorded|victims_rate|"
-    r"social_network|virtual_sexual_assault|sexual_deepfakes)\b"
+    r"social_network|virtual_sexual_assault|sexual_deepfakes|unknown)\b"
 )
 
 

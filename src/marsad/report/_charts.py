@@ -233,7 +233,13 @@ def trend_band(
     upper: Sequence[float | None],
     *,
     title: str,
-    labels: Sequence[str] = ("observed", "expected", "expected band", "months tested"),
+    labels: Sequence[str] = (
+        "observed",
+        "expected",
+        "expected band",
+        "months tested",
+        "withheld (small count)",
+    ),
     rtl: bool = False,
     test_start: int | None = None,
     sparse: bool = False,
@@ -244,7 +250,8 @@ def trend_band(
     ``test_start`` shades the months tested against the expectation (from that index on).
     ``sparse`` draws each month as a point on a stem (no connecting line), with whole-number
     ticks, so a lone month reads as one month rather than a spike. Missing observed values
-    (withheld by disclosure control) are left as gaps.
+    (withheld by disclosure control: 1 to min_cell - 1 incidents) are marked with a grey
+    cross on the axis, labelled ``labels[4]``, so they do not read as zeros.
     """
     import numpy as np
     from matplotlib.ticker import MaxNLocator
@@ -285,6 +292,18 @@ def trend_band(
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         else:
             ax.plot(x, obs, color="#c0392b", lw=1.6, marker="o", ms=2.5, label=shape(labels[0]))
+        withheld = np.array([v is None for v in observed], dtype=bool)
+        if withheld.any() and len(labels) > 4:
+            ax.plot(
+                x[withheld],
+                np.zeros(int(withheld.sum())),
+                ls="",
+                marker="x",
+                ms=5,
+                color="#7f8c8d",
+                label=shape(labels[4]),
+                clip_on=False,
+            )
         ax.set_ylim(bottom=0)
         ax.set_xlim(-0.5, len(periods) - 0.5)
         step = max(1, -(-len(periods) // 8))

@@ -174,7 +174,7 @@ def age_gender(ctx: ReportContext) -> Section:
         series[views.label_of("gender", g, ctx.lang)] = (vals, lo, hi)
     first = cells[0]
     chart = grouped_bars(
-        bands,
+        [views.age_band_label(b, ctx.lang) for b in bands],
         series,
         title=f"{first.get('label') or first.get('indicator')} ({first.get('period')})",
         ylabel=views.unit_label(first.get("unit"), ctx.lang),
@@ -183,6 +183,7 @@ def age_gender(ctx: ReportContext) -> Section:
     shown = sorted(cells, key=lambda r: (low(str(r["age_band"])), str(r.get("gender"))))
     for r in shown:
         r["gender_label"] = views.label_of("gender", r.get("gender"), ctx.lang)
+        r["age_band_label"] = views.age_band_label(r.get("age_band"), ctx.lang)
     return Section("age_gender", title, "sections/age_gender.html", {"cells": shown}, (chart,))
 
 

@@ -15,6 +15,7 @@ from marsad.taxonomy import load_taxonomy
 
 __all__ = [
     "ThreatView",
+    "age_band_label",
     "cell_label",
     "comparison_chart",
     "estimate_chart",
@@ -41,6 +42,13 @@ def label_of(dim: str, code: Any, lang: str) -> str:
         except Exception:  # a code outside the taxonomy is shown as is
             return str(code)
     return str(code)
+
+
+def age_band_label(band: Any, lang: str) -> str:
+    """An age band as shown ("15-17"); the "unknown" band in words."""
+    if band is None or str(band) in ("unknown", "?"):
+        return t("report.minor.unknown", lang)
+    return str(band)
 
 
 def unit_label(unit: Any, lang: str) -> str:
@@ -259,6 +267,7 @@ def threat_charts(rows: list[dict[str, Any]] | None, lang: str, top: int = 4) ->
                     t("report.expected", lang),
                     t("report.expected_band", lang),
                     t("report.test_window", lang),
+                    t("report.withheld_months", lang),
                 ),
                 rtl=lang == "ar",
                 test_start=w - a,
