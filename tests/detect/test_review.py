@@ -39,3 +39,39 @@ def test_a_sale_with_a_price_is_not_sextortion(det: Detector, text: str) -> None
 )
 def test_real_sextortion_is_still_sextortion(det: Detector, text: str) -> None:
     assert "sextortion" in det.detect(text).categories
+
+
+# -- 2. a parent's report of grooming, in every language -----------------------------------------
+GROOMING_REPORTS = [
+    "Un homme demande à ma fille de 12 ans sur Roblox de garder leurs conversations secrètes "
+    "et de lui envoyer des photos",
+    "A man asks my 12-year-old daughter on Roblox to keep their conversations secret and to "
+    "send him photos",
+    "رجل يطلب من ابنتي البالغة 12 سنة على روبلوكس أن تبقي محادثاتهما سرية وأن ترسل له صورا",
+    "واحد الراجل كيطلب من بنتي اللي عندها 12 عام فروبلوكس تخلي الهضرة اللي بيناتهم سر "
+    "وتصيفط ليه التصاور",
+    "wa7d rajel kaytlb mn binti li 3ndha 12 3am f Roblox tkhli lhadra li binathom ser "
+    "w tsifet lih tsawer",
+]
+
+
+@pytest.mark.parametrize("text", GROOMING_REPORTS)
+def test_a_parents_report_of_grooming_is_grooming(det: Detector, text: str) -> None:
+    r = det.detect(text)
+    assert "grooming" in r.categories, r
+    assert r.platform == "Roblox"
+    assert any(e.category == "grooming" for e in r.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma fille de 12 ans adore Roblox, elle y joue avec ses copines",
+        "My son, send me a pic when you get there",
+        "Ma fille, envoie-moi une photo de ton bulletin",
+        "بنتي، صيفطي ليا تصويرة ملي توصلي",
+        "wldi, sift liya tswira",
+    ],
+)
+def test_a_parent_about_or_to_the_child_is_not_grooming(det: Detector, text: str) -> None:
+    assert not det.detect(text).harmful

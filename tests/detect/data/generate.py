@@ -87,6 +87,17 @@ def texts(module: object, split: str, k: int) -> list[dict[str, str]]:
                         "text": text,
                     }
                 )
+    for r_i, (lang, cats, kind, text) in enumerate(getattr(module, "REVIEW", ())):
+        rows.append(
+            {
+                "id": f"{split}-{lang}-review-{r_i:03d}",
+                "language": lang,
+                "categories": cats,
+                "kind": kind,
+                "split": split,
+                "text": text,
+            }
+        )
     return rows
 
 

@@ -494,3 +494,52 @@ STAGE_POOLS = {
         ],
     },
 }
+
+# Texts of a user review of `marsad detect` (2026-11-29), written for this project, added as
+# they are (no slots, no perturbation) after the templates, so the rows above keep their ids
+# and texts: (language, categories, kind, text).
+REVIEW = [
+    ("fr", "", "benign", "Je vends mes photos de vacances 200 dh"),
+    ("en", "", "benign", "I'm selling my holiday photos, 20 dollars each"),
+    ("ar", "", "benign", "أبيع صور العطلة بسعر 200 درهم"),
+    ("ary", "", "benign", "كنبيع التصاور ديال العطلة ب 200 درهم"),
+    ("ary-Latn", "", "benign", "kanbi3 tsawer dyal l3otla b 200 dh"),
+    ("fr", "sextortion", "harmful", "envoie 500 dh ou je publie tes photos"),
+    (
+        "fr",
+        "grooming",
+        "harmful",
+        "Un homme demande à ma fille de 12 ans sur Roblox de garder leurs conversations "
+        "secrètes et de lui envoyer des photos",
+    ),
+    (
+        "en",
+        "grooming",
+        "harmful",
+        "A man asks my 12-year-old daughter on Roblox to keep their conversations secret "
+        "and to send him photos",
+    ),
+    (
+        "ar",
+        "grooming",
+        "harmful",
+        "رجل يطلب من ابنتي البالغة 12 سنة على روبلوكس أن تبقي محادثاتهما سرية وأن ترسل له صورا",
+    ),
+    (
+        "ary",
+        "grooming",
+        "harmful",
+        "واحد الراجل كيطلب من بنتي اللي عندها 12 عام فروبلوكس تخلي الهضرة اللي بيناتهم سر "
+        "وتصيفط ليه التصاور",
+    ),
+    (
+        "ary-Latn",
+        "grooming",
+        "harmful",
+        "wa7d rajel kaytlb mn binti li 3ndha 12 3am f Roblox tkhli lhadra li binathom ser "
+        "w tsifet lih tsawer",
+    ),
+    ("fr", "", "benign", "Ma fille de 12 ans adore Roblox, elle y joue avec ses copines"),
+    ("en", "", "parent", "My son, send me a pic when you get there"),
+    ("ary", "", "parent", "بنتي، صيفطي ليا تصويرة ملي توصلي"),
+]
