@@ -125,6 +125,11 @@ def _needs(defn: IndicatorDefinition, dims: list[str]) -> tuple[tuple[str, str],
     return (defn.count, field_), cols
 
 
+def _survey_key(defn: IndicatorDefinition, dims: list[str]) -> tuple[Any, ...]:
+    filters = tuple(sorted((k, tuple(v)) for k, v in defn.filters.items()))
+    return (tuple(dims), defn.age_scheme, filters, defn.survey)
+
+
 class _Cells:
     """Cell tables shared by the indicators of one run: each grain is read in one SQL pass.
 
@@ -136,8 +141,15 @@ class _Cells:
     def __init__(self, store: Store, plan: list[tuple[IndicatorDefinition, list[str]]]) -> None:
         self.store = store
         self.wanted: dict[tuple[str, str], set[str]] = {}
+        self.outcomes: dict[tuple[Any, ...], list[str]] = {}
+        self.surveys: dict[tuple[Any, ...], dict[str, pd.DataFrame]] = {}
+        self.psus: dict[str | None, pd.DataFrame] = {}
         for defn, dims in plan:
-            if defn.kind in ("survey_prevalence",):
+            if defn.kind == "survey_prevalence":
+                assert defn.outcome is not None
+                outs = self.outcomes.setdefault(_survey_key(defn, dims), [])
+                if defn.outcome not in outs:
+                    outs.append(defn.outcome)
                 continue
             key, cols = _needs(defn, dims)
             self.wanted.setdefault(key, set()).update(cols)
@@ -182,6 +194,25 @@ class _Cells:
         where = tab.condition(filters)
         num = tab.condition(numerator_filters) if numerator_filters is not None else None
         return tab.counts(by, key[0], where, num)
+
+    def survey_totals(self, defn: IndicatorDefinition, dims: list[str]) -> pd.DataFrame:
+        """PSU totals of a survey indicator; outcomes sharing dims and filters share one scan."""
+        assert defn.outcome is not None
+        key = _survey_key(defn, dims)
+        outs = self.outcomes.get(key, [])
+        if defn.outcome not in outs:
+            outs = [defn.outcome]
+        if key not in self.surveys or defn.outcome not in self.surveys[key]:
+            scheme = load_taxonomy().scheme(defn.age_scheme)
+            self.surveys.setdefault(key, {}).update(
+                Q.survey_psu_totals_many(self.store, outs, dims, scheme, defn.filters, defn.survey)
+            )
+        return self.surveys[key][defn.outcome]
+
+    def survey_psus(self, survey: str | None) -> pd.DataFrame:
+        if survey not in self.psus:
+            self.psus[survey] = Q.survey_psus(self.store, survey)
+        return self.psus[survey]
 
     def monthly_counts(
         self, defn: IndicatorDefinition, dims: list[str], filters: dict[str, tuple[Any, ...]]
@@ -677,14 +708,19 @@ def _rate_ratio(
 
 
 def _survey(
-    store: Store, settings: Settings, defn: IndicatorDefinition, dims: list[str], publish: bool
+    store: Store,
+    settings: Settings,
+    defn: IndicatorDefinition,
+    dims: list[str],
+    publish: bool,
+    source: _Cells,
 ) -> IndicatorResult:
     scheme = load_taxonomy().scheme(defn.age_scheme)
     assert defn.outcome is not None
-    frame = Q.survey_psu_totals(store, defn.outcome, dims, scheme, defn.filters, defn.survey)
+    frame = source.survey_totals(defn, dims)
     if frame.empty:
         return IndicatorResult(_empty(), [], [f"{defn.id}: no survey responses"])
-    psus = Q.survey_psus(store, defn.survey)
+    psus = source.survey_psus(defn.survey)
     frame = _normalise(frame, dims, scheme)
     several = frame["survey"].nunique() > 1
     k = settings.min_cell
@@ -887,7 +923,7 @@ def _compute(
     if defn.kind in ("count", "rate", "proportion"):
         res = _incident_kind(store, settings, defn, dims, publish, rounding_base, source)
     elif defn.kind == "survey_prevalence":
-        res = _survey(store, settings, defn, dims, publish)
+        res = _survey(store, settings, defn, dims, publish, source)
     elif defn.kind == "rate_ratio":
         res = _rate_ratio(store, settings, defn, dims, publish, source)
     else:

@@ -22,6 +22,7 @@ __all__ = [
     "monthly_counts",
     "population_frame",
     "survey_psu_totals",
+    "survey_psu_totals_many",
     "survey_psus",
 ]
 
@@ -210,29 +211,53 @@ def survey_psu_totals(
     survey: str | None,
 ) -> pd.DataFrame:
     """PSU totals per domain cell: sum(w), sum(w*y), respondents, cases (y known only)."""
-    y = sr.c[outcome]
-    yv = sa.case((y.is_(True), 1), else_=0)
+    return survey_psu_totals_many(store, [outcome], dims, scheme, filters, survey)[outcome]
+
+
+def survey_psu_totals_many(
+    store: Store,
+    outcomes: list[str],
+    dims: list[str],
+    scheme: AgeScheme,
+    filters: dict[str, tuple[Any, ...]],
+    survey: str | None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`survey_psu_totals` of several outcomes from one GROUP BY (one scan).
+
+    Each outcome's totals are taken over the respondents whose answer to it is known, and its
+    frame keeps only the groups with such respondents, as a query per outcome would.
+    """
     group: list[ColumnElement[Any]] = [sr.c.survey, sr.c.year, sr.c.stratum, sr.c.psu]
     for d in dims:
         group.append(_survey_age_band(scheme) if d == "age_band" else sr.c[d].label(d))
+    measures: list[Any] = []
+    for o in outcomes:
+        y = sr.c[o]
+        known = y.is_not(None)
+        yes = y.is_(True)
+        measures += [
+            sa.func.sum(sa.case((known, sr.c.weight), else_=0.0)).label(f"w_{o}"),
+            sa.func.sum(sa.case((yes, sr.c.weight), else_=0.0)).label(f"wy_{o}"),
+            sa.func.sum(sa.case((known, 1), else_=0)).label(f"n_{o}"),
+            sa.func.sum(sa.case((yes, 1), else_=0)).label(f"cases_{o}"),
+        ]
     q = (
-        sa.select(
-            *group,
-            sa.func.sum(sr.c.weight).label("w"),
-            sa.func.sum(sr.c.weight * yv).label("wy"),
-            sa.func.count().label("n"),
-            sa.func.sum(yv).label("cases"),
-        )
-        .where(y.is_not(None), *_survey_filters(filters))
+        sa.select(*group, *measures)
+        .where(sa.or_(*(sr.c[o].is_not(None) for o in outcomes)), *_survey_filters(filters))
         .group_by(*group)
     )
     if survey:
         q = q.where(sr.c.survey == survey)
     with store.connect() as conn:
         rows = conn.execute(q).all()
-    return pd.DataFrame(
-        rows, columns=["survey", "year", "stratum", "psu", *dims, "w", "wy", "n", "cases"]
-    )
+    keys = ["survey", "year", "stratum", "psu", *dims]
+    wide = pd.DataFrame([tuple(r) for r in rows], columns=[*keys, *(c.name for c in measures)])
+    out: dict[str, pd.DataFrame] = {}
+    for o in outcomes:
+        part = wide.loc[wide[f"n_{o}"] > 0, [*keys, f"w_{o}", f"wy_{o}", f"n_{o}", f"cases_{o}"]]
+        part.columns = [*keys, "w", "wy", "n", "cases"]
+        out[o] = part.reset_index(drop=True)
+    return out
 
 
 def survey_psus(store: Store, survey: str | None) -> pd.DataFrame:
