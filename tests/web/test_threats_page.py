@@ -53,3 +53,14 @@ def test_threats_page_lists_flagged_series_with_labels(client, tokens, app_store
     assert "sexual_deepfakes" not in text and "messaging" not in text
     # growth with its interval is one isolated left-to-right run
     assert re.search(r'<bdi dir="ltr">\u2066\+\d+ % \(\+\d+ … \+\d+\)\u2069</bdi>', flagged)
+
+
+def test_indicator_units_are_words(client, tokens, app_store) -> None:
+    _, store = app_store
+    clear_cache()
+    add_series(store, demo_series(surge=False))
+    login(client, "vic")
+    page = client.get("/indicators?lang=fr&indicator=incidents_recorded")
+    assert page.status_code == 200
+    cells = re.findall(r"<td>([^<]*)</td>\s*</tr>", page.text)  # the unit is the last cell
+    assert cells and set(cells) == {"nombre"}, cells

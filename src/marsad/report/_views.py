@@ -34,6 +34,8 @@ def label_of(dim: str, code: Any, lang: str) -> str:
     """The taxonomy's label of ``code`` in ``lang``; margins ("all") read "all spaces" etc."""
     if code is None:
         return ""
+    if dim == "age_band":
+        return age_band_label(code, lang)
     if str(code) in ("all", "_all") and dim in _TAX_DIM:
         return t(f"report.all_{dim}", lang)
     if dim in _TAX_DIM:

@@ -138,7 +138,10 @@ def indicators_page(request: Request, user: ViewerPage) -> Response:
         "category": tax.categories,
         "gender": tax.genders,
     }
-    shown = [dict(r, cell=views.cell_label(r, lang)) for r in (rows or [])[:500]]
+    shown = [
+        dict(r, cell=views.cell_label(r, lang), unit_label=views.unit_label(r.get("unit"), lang))
+        for r in (rows or [])[:500]
+    ]
     return render(
         request,
         "indicators.html",
