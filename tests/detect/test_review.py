@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from marsad.detect import Detector
+from marsad.detect import Detector, Turn, detect_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +78,43 @@ def test_a_parents_report_of_grooming_is_grooming(det: Detector, text: str) -> N
 )
 def test_a_parent_about_or_to_the_child_is_not_grooming(det: Detector, text: str) -> None:
     assert not det.detect(text).harmful
+
+
+# -- 3. one evidence row per span of a category -------------------------------------------------
+SEXTORTION = "envoie 500 dh ou je publie tes photos"
+
+
+def _spans(rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [(e["category"], e.get("turn"), e["start"], e["end"]) for e in rows]
+
+
+def test_evidence_lists_each_span_once(det: Detector) -> None:
+    r = det.detect(SEXTORTION)
+    spans = _spans([e.to_dict() for e in r.evidence])
+    assert spans and len(spans) == len(set(spans)), spans
+    # every span the combinations found is still there, with the strongest rule behind it
+    assert {(s, e) for _, _, s, e in spans} == {(11, 13), (17, 26), (27, 37), (31, 37)}
+    rules = {(e.start, e.end): e.rule for e in r.evidence}
+    assert rules[(17, 26)].startswith("combo.image_expose<")  # 0.9 beats expose_money's 0.8
+    assert rules[(11, 13)].startswith("combo.image_money<")  # 0.85 beats expose_money's 0.8
+
+
+def test_batch_evidence_lists_each_span_once(det: Detector, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": 1, "text": SEXTORTION},
+        {"id": 2, "turns": [{"speaker": "A", "text": SEXTORTION}, {"speaker": "A", "text": "ok"}]},
+    ]
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    detect_jsonl(det, src, tmp_path / "out.jsonl")
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [o["harmful"] for o in out] == [True, True]
+    for o in out:
+        spans = _spans(o["evidence"])
+        assert spans and len(spans) == len(set(spans)), spans
+
+
+def test_conversation_evidence_lists_each_span_once(det: Detector) -> None:
+    c = det.detect_conversation([Turn("A", SEXTORTION), Turn("B", "non"), Turn("A", SEXTORTION)])
+    spans = _spans([e.to_dict() for e in c.evidence])
+    assert len(spans) == len(set(spans)) and {s[1] for s in spans} == {0, 2}

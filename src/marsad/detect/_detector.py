@@ -215,6 +215,7 @@ class Detector:
                     for e in stage_ev
                     if e.category in names
                 )
+        evidence = _strongest_per_span(evidence)
         langs: dict[str, int] = {}
         for r in results:
             for lang in r.languages:
@@ -235,6 +236,21 @@ class Detector:
             turn_results=tuple(results),
             detector_version=self.version,
         )
+
+
+def _strongest_per_span(evidence: list[Evidence]) -> list[Evidence]:
+    """One row per (category, turn, start, end): the first of highest weight, in first-seen order."""
+    best: dict[tuple[str, int | None, int, int], int] = {}
+    out: list[Evidence] = []
+    for e in evidence:
+        k = (e.category, e.turn, e.start, e.end)
+        i = best.get(k)
+        if i is None:
+            best[k] = len(out)
+            out.append(e)
+        elif e.weight > out[i].weight:
+            out[i] = e
+    return out
 
 
 def load_model(path: Path) -> ScoreModel:

@@ -92,7 +92,7 @@ class TextAnalysis:
         norm_text: str,
         group_scores: dict[str, float],
         hits: dict[str, list[tuple[Match, float]]],
-        combo_parts: dict[str, list[tuple[str, str]]],
+        combo_parts: dict[str, list[tuple[str, str, float]]],
         languages: tuple[str, ...],
         contexts: frozenset[str],
     ) -> None:
@@ -112,14 +112,16 @@ class TextAnalysis:
         return self._norm
 
     def evidence(self, group: str) -> list[Evidence]:
-        """Evidence of ``group``: its own hits, then the hits of the combinations that raised it."""
+        """Evidence of ``group``: its own hits, then the hits of the combinations that raised it
+        (the strongest combination first, then in rules.yaml order)."""
         out: list[Evidence] = []
         if group not in self.hits and group not in self.combo_parts:
             return out
         norm = self.normalized
         for m, w in self.hits.get(group, ()):
             out.append(_evidence(norm, group, m, w, m.entry.id))
-        for combo_id, part in self.combo_parts.get(group, ()):
+        parts = self.combo_parts.get(group, ())
+        for combo_id, part, _ in sorted(parts, key=lambda c: -c[2]) if len(parts) > 1 else parts:
             for m, w in self.hits.get(part, ()):
                 out.append(_evidence(norm, group, m, w, f"{combo_id}<{m.entry.id}>"))
         return out
@@ -220,7 +222,7 @@ class RuleEngine:
             for _, w in items:
                 p *= 1.0 - w
             scores[g] = 1.0 - p
-        combo_parts: dict[str, list[tuple[str, str]]] = {}
+        combo_parts: dict[str, list[tuple[str, str, float]]] = {}
         if needs_modifiers:
             threshold = cfg.threshold
             for i in self._combos_to_try(scores):
@@ -229,7 +231,7 @@ class RuleEngine:
                     value = weight * min(scores[p] for p in parts)
                     if value > scores.get(target, 0.0):
                         scores[target] = 1.0 - (1.0 - scores.get(target, 0.0)) * (1.0 - value)
-                    combo_parts.setdefault(target, []).extend((combo_id, p) for p in parts)
+                    combo_parts.setdefault(target, []).extend((combo_id, p, weight) for p in parts)
         return TextAnalysis(text, norm_text, scores, hits, combo_parts, languages, frozen)
 
     def _combos_to_try(self, scores: dict[str, float]) -> Iterable[int]:
@@ -354,10 +356,13 @@ def _evidence(norm: Normalized, group: str, m: Match, weight: float, rule: str) 
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, int, str]] = set()
+    """One row per span of a category, in text order: of the rules behind the same span, the
+    one of highest weight (on ties the first: a direct hit before a combination, a stronger
+    combination before a weaker one)."""
+    seen: set[tuple[str, int, int]] = set()
     out = []
-    for e in sorted(items, key=lambda e: (e.start, -e.weight)):
-        k = (e.start, e.end, e.rule)
+    for e in sorted(items, key=lambda e: (e.start, -e.weight)):  # stable: ties keep their order
+        k = (e.category, e.start, e.end)
         if k not in seen:
             seen.add(k)
             out.append(e)
