@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from marsad.detect import Detector, Turn, detect_jsonl
+from marsad.errors import DetectError
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +119,44 @@ def test_conversation_evidence_lists_each_span_once(det: Detector) -> None:
     c = det.detect_conversation([Turn("A", SEXTORTION), Turn("B", "non"), Turn("A", SEXTORTION)])
     spans = _spans([e.to_dict() for e in c.evidence])
     assert len(spans) == len(set(spans)) and {s[1] for s in spans} == {0, 2}
+
+
+# -- 4. a term listed twice with two weights --------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gg noob, je sais où tu habites",
+        "gg noob, i know where you live",
+        "lol je plaisante, mais je vais te retrouver",
+    ],
+)
+def test_explicit_real_world_threats_are_strong(det: Detector, text: str) -> None:
+    r = det.detect(text)
+    assert "threats" in r.categories, r
+    assert max(e.weight for e in r.evidence if e.category == "threats") >= 0.95
+
+
+def test_a_term_listed_twice_with_two_weights_is_refused(tmp_path: Path) -> None:
+    lex = tmp_path / "mine.yaml"
+    lex.write_text(
+        "language: fr\nthreats:\n  0.9: [je vais te zigouiller,\n    je vais te retrouver]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DetectError) as err:
+        Detector.default(extra_lexicons=lex)
+    msg = str(err.value)
+    assert f"{lex}, line 4" in msg and "fr/abuse.yaml, line" in msg and "0.97" in msg
+
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(
+        "language: en\nsignal.insult:\n  0.6: [gobshite]\n  0.4: [nincompoop,\n    gobshite]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DetectError, match=r"twice.yaml, line 5: 'gobshite'.*twice.yaml, line 3"):
+        Detector.default(extra_lexicons=twice)
+
+
+def test_spelling_variants_of_one_weight_are_allowed(tmp_path: Path) -> None:
+    lex = tmp_path / "mine.yaml"
+    lex.write_text("language: fr\nsignal.insult:\n  0.6: [zigoto, zigotô]\n", encoding="utf-8")
+    assert Detector.default(extra_lexicons=lex).detect("t'es qu'un zigoto").harmful

@@ -351,6 +351,9 @@ class Lexicon:
     digest: str = ""
     _regex: re.Pattern[str] | None = None
     _layers: dict[str, _Index] = field(default_factory=dict)
+    # (language, group, normalised term) -> (file, weight, term as written): duplicate check
+    _listed: dict[tuple[str, str, str], tuple[str, float, str]] = field(default_factory=dict)
+    _sources: dict[str, str] = field(default_factory=dict)
 
     def add_file(self, name: str, raw: str) -> None:
         """Parse one lexicon file's text; ``name`` is used in error messages and rule ids."""
@@ -415,7 +418,35 @@ class Lexicon:
             )
             self.patterns.append((entry, rx))
         self.files.append(name)
+        self._sources[name] = raw
         self._regex = None
+        self._check_duplicates(name, data, lang)
+
+    def _check_duplicates(self, name: str, data: dict[Any, Any], lang: str) -> None:
+        """Refuse a term listed twice in one language and group with different weights: only
+        the first entry's weight would ever apply. (Spelling variants that normalise to the
+        same term with the same weight, like أنت/انت, are allowed.)"""
+        problems: list[str] = []
+        for group, tiers in data.items():
+            if group in _RESERVED:
+                continue
+            for weight, terms in tiers.items():
+                w = float(weight)
+                for term in terms:
+                    key = (lang, str(group), _listing_key(str(term)))
+                    first = self._listed.get(key)
+                    if first is None:
+                        self._listed[key] = (name, w, str(term))
+                    elif first[1] != w:
+                        f_name, f_w, f_term = first
+                        problems.append(
+                            f"Lexicon file {name}, line {_line_of(self._sources[name], group, weight, term)}: "
+                            f"{term!r} ({group}, weight {w:g}) is already listed in {f_name}, line "
+                            f"{_line_of(self._sources[f_name], group, None, f_term)} with weight "
+                            f"{f_w:g}; only the first weight would apply. Keep the term in one tier."
+                        )
+        if problems:
+            raise DetectError("\n".join(problems), code="detect.lexicon")
 
     def _add_term(
         self, term: str, group: str, weight: float, lang: str, name: str, stem: str
@@ -500,6 +531,29 @@ def _subterms(terms: dict[str, list[Entry]]) -> dict[str, list[str]]:
         if found:
             out[t] = found
     return out
+
+
+def _listing_key(term: str) -> str:
+    """The term as the matcher sees it (see :meth:`Lexicon._add_term`)."""
+    norm = normalize_term(term.rstrip("*"))
+    if _ARABIC.match(norm) and norm.startswith("ال") and len(norm) > 3:
+        norm = norm[2:]
+    return norm + ("*" if term.endswith("*") else "")
+
+
+def _line_of(raw: str, group: Any, weight: Any, term: Any) -> int | str:
+    """Line (1-based) of ``term`` under ``group`` (and tier ``weight`` if given) in ``raw``."""
+    root = yaml.compose(raw)
+    for key, tiers in getattr(root, "value", ()):
+        if key.value != str(group) or not isinstance(tiers, yaml.MappingNode):
+            continue
+        for w, seq in tiers.value:
+            if weight is not None and float(w.value) != float(weight):
+                continue
+            for item in getattr(seq, "value", ()):
+                if item.value == str(term):
+                    return int(item.start_mark.line) + 1
+    return "?"
 
 
 def _weight(value: Any, name: str, group: Any) -> float:
