@@ -16,12 +16,18 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# The environment may set PYTHONDONTWRITEBYTECODE: compile once here, or every process pays
+# several seconds of recompiling its imports.
+COMPILE = $(VENV)/bin/python -m compileall -q -j 0 src $(VENV)/lib/python3*/site-packages >/dev/null 2>&1 || true
+
 venv: $(UV)
 	$(UV) sync --frozen --no-dev --quiet
+	@$(COMPILE)
 
 venv-dev: $(UV)
 	$(UV) sync --frozen --all-groups --all-extras --inexact --quiet
 	@scripts/optional-torch.sh $(TOOLS)/bin/pip $(VENV)/bin/python
+	@$(COMPILE)
 
 sysdeps-demo:
 	@scripts/sysdeps.sh $(DEMO_DEBS)
