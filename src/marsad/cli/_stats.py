@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from marsad.cli._common import DbOption, LangOption, console, fail, make_settings, open_store
+from marsad.cli._common import (
+    DbOption,
+    LangOption,
+    console,
+    err_console,
+    fail,
+    make_settings,
+    open_store,
+)
 from marsad.errors import MarsadError
 from marsad.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# a year, a quarter or a month (the API's ``period`` filter), or "all" (whole-series indicators)
+PERIOD_PATTERN = re.compile(r"\d{4}(-(Q[1-4]|0[1-9]|1[0-2]))?|all")
 
 indicators_app = typer.Typer(
     help="Indicators with intervals and disclosure control (list, compute, show).",
@@ -129,7 +144,7 @@ def show_cmd(
         fail(exc, settings.lang)
     rows = res.rows
     if period:
-        rows = rows[rows["period"].astype(str) == period]
+        rows = _period_rows(rows, period, defn.id, settings.lang)
     if raw:
         console.print(f"[yellow]{t('stats.raw_warning', settings.lang)}[/]")
     console.print(
@@ -142,11 +157,48 @@ def show_cmd(
     )
 
 
+def _period_rows(rows: pd.DataFrame, period: str, indicator: str, lang: str) -> pd.DataFrame:
+    """The rows of ``period``; exit 2 on a malformed period, 1 when it has no rows."""
+    if not PERIOD_PATTERN.fullmatch(period):
+        raise typer.BadParameter(
+            t("stats.period_malformed", lang, period=period), param_hint="--period"
+        )
+    chosen = rows[rows["period"].astype(str) == period]
+    if chosen.empty:
+        existing = sorted({str(p) for p in rows["period"].dropna()})
+        err_console.print(
+            t(
+                "stats.period_empty",
+                lang,
+                indicator=indicator,
+                period=period,
+                periods=", ".join(existing) or "–",
+            )
+        )
+        raise typer.Exit(code=1)
+    return chosen
+
+
 def threats_cmd(
     window: Annotated[int, typer.Option("--window", min=1, help="Months tested at the end.")] = 3,
     alpha: Annotated[
-        float, typer.Option("--alpha", help="Nominal false-alarm rate per series.")
+        float,
+        typer.Option(
+            "--alpha",
+            min=0.0,
+            max=1.0,
+            help="False discovery rate level: flagged when the Benjamini-Hochberg q-value "
+            "of the prediction rule is at most this.",
+        ),
     ] = 0.01,
+    min_growth: Annotated[
+        float,
+        typer.Option(
+            "--min-growth",
+            help="Also flagged when the lower 95 % bound of the growth over the last "
+            "24 + window months is at least this (0.5 = +50 %/year).",
+        ),
+    ] = 0.5,
     show_all: Annotated[
         bool, typer.Option("--all", help="Show every series tested, not only flagged ones.")
     ] = False,
@@ -157,13 +209,16 @@ def threats_cmd(
     lang: LangOption = None,
 ) -> None:
     """Rank emerging threats by digital space: series rising above what their history predicts."""
-    from marsad.stats import emerging_threats
+    from marsad.stats import FlagRule, emerging_threats
     from marsad.stats._render import threats_tables
+    from marsad.stats._threats import BASELINE_MONTHS
 
     settings = make_settings(db, lang=lang)
     try:
         with open_store(settings) as store:
-            threats = emerging_threats(store, settings, window=window, alpha=alpha, publish=not raw)
+            threats = emerging_threats(
+                store, settings, window=window, alpha=alpha, publish=not raw, min_growth=min_growth
+            )
     except MarsadError as exc:
         fail(exc, settings.lang)
     flagged = [e for e in threats if e.flagged]
@@ -175,6 +230,19 @@ def threats_cmd(
             flagged=len(flagged),
             window=window,
             alpha=alpha,
+        )
+    )
+    rule = FlagRule(alpha=alpha, min_growth=min_growth, recent_months=BASELINE_MONTHS + window)
+    console.print(
+        t(
+            "stats.threats_rule",
+            settings.lang,
+            window=window,
+            min_count=rule.min_count,
+            alpha=alpha,
+            tested=len(threats),
+            recent=rule.recent_months,
+            min_growth=f"{min_growth * 100:+.0f}",
         )
     )
     shown = threats if show_all else flagged

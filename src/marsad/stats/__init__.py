@@ -31,7 +31,14 @@ from marsad.stats._intervals import (
     wilson,
 )
 from marsad.stats._survey import DesignEstimate, PsuDesign, ratio_variance, survey_proportion
-from marsad.stats._threats import EmergingThreat, ThreatSeries, emerging_threats, monthly_series
+from marsad.stats._threats import (
+    EmergingThreat,
+    FlagRule,
+    ThreatSeries,
+    assess_series,
+    emerging_threats,
+    monthly_series,
+)
 from marsad.stats._trends import (
     ChangeTest,
     GrowthEstimate,
@@ -48,6 +55,7 @@ __all__ = [
     "DisclosureError",
     "EmergingThreat",
     "Estimate",
+    "FlagRule",
     "GrowthEstimate",
     "IndicatorDefinition",
     "IndicatorResult",
@@ -56,6 +64,7 @@ __all__ = [
     "ThreatSeries",
     "add_margins",
     "adjust_pvalues",
+    "assess_series",
     "category_burden",
     "check_published",
     "clopper_pearson",

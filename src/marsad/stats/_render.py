@@ -101,6 +101,20 @@ def indicator_table(
     return table
 
 
+def _reason(e: EmergingThreat, reason: str, lang: str) -> str:
+    """One clause of the flag rule that ``e`` meets, with its numbers."""
+    if reason == "growth" and e.recent_growth is not None:
+        return t(
+            "stats.threat.reason_growth",
+            lang,
+            months=e.rule.recent_months,
+            growth=f"{e.recent_growth * 100:+.0f}",
+            lower=f"{(e.recent_growth_lower or 0) * 100:+.0f}",
+            upper=f"{(e.recent_growth_upper or 0) * 100:+.0f}",
+        )
+    return t("stats.threat.reason_prediction", lang, alpha=f"{e.rule.alpha:g}")
+
+
 def threats_tables(
     threats: Sequence[EmergingThreat], lang: str, top: int | None = None
 ) -> list[Table]:
@@ -122,6 +136,7 @@ def threats_tables(
             ("expected", "right"),
             ("growth", "right"),
             ("q", "right"),
+            ("reason", "left"),
         ):
             table.add_column(t(f"stats.threat.{key}", lang), justify=just)  # type: ignore[arg-type]
         for e in items[: top or None]:
@@ -136,6 +151,7 @@ def threats_tables(
                 f"{e.expected:.1f} (≤ {e.threshold:.0f})",
                 growth,
                 f"{e.q_value:.3g}",
+                "; ".join(_reason(e, r, lang) for r in e.reasons),
             )
         out.append(table)
     return out
