@@ -92,3 +92,48 @@ def test_threats_command_runs(db: str) -> None:
     result = runner.invoke(app, ["threats", "--db", db, "--all", "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert "séries testées" in result.output
+
+
+def test_threats_command_prints_its_flag_rule(db: str) -> None:
+    result = runner.invoke(app, ["threats", "--db", db, "--alpha", "0.02", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Flagged when the last 3 months sum to at least 5" in text
+    assert "q-value of the prediction rule is at most 0.02" in text
+    assert "growth over the last 27 months is at least +50 %/year" in text
+    result = runner.invoke(
+        app, ["threats", "--db", db, "--window", "2", "--min-growth", "1", "--lang", "fr"]
+    )
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0 and "26 derniers mois est d'au moins +100 %/an" in text
+
+
+@pytest.mark.parametrize("period", ["20x4", "2024-13", "24", "2024-q1"])
+def test_show_refuses_a_malformed_period(db: str, period: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "show",
+            "incidents_recorded",
+            "--db",
+            db,
+            "--period",
+            period,
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "--period" in result.output and f"'{period}'" in result.output
+    assert "is not a period" in result.output and "(2024-Q1)" in result.output
+
+
+def test_show_names_the_periods_that_exist(db: str) -> None:
+    args = ["indicators", "show", "incidents_recorded", "--db", db, "--lang", "en"]
+    result = runner.invoke(app, [*args, "--period", "1999"])
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "no rows for period 1999" in text and "Periods with data: 2022, 2023, 2024" in text
+    result = runner.invoke(app, [*args, "--period", "2023"])
+    assert result.exit_code == 0 and "2023" in result.output and "2024" not in result.output

@@ -190,7 +190,7 @@ def threats_cmd(
             help="False discovery rate level: flagged when the Benjamini-Hochberg q-value "
             "of the prediction rule is at most this.",
         ),
-    ] = 0.01,
+    ] = 0.05,
     min_growth: Annotated[
         float,
         typer.Option(

@@ -53,7 +53,7 @@ class FlagRule:
     recent growth fit (the 24-month baseline plus the window).
     """
 
-    alpha: float = 0.01
+    alpha: float = 0.05
     min_growth: float = 0.5
     min_count: int = 5
     recent_months: int = BASELINE_MONTHS + 3
@@ -97,8 +97,11 @@ class EmergingThreat:
     """One category × space series tested for an emerging rise.
 
     ``observed`` and ``expected`` are sums over the test ``window`` (the last months);
-    ``threshold`` is the count above which the rule flags; ``p_value`` is the upper-tail
-    predictive p-value and ``q_value`` its Benjamini-Hochberg adjustment across the run;
+    ``threshold`` is the window sum above which the prediction clause flags the series whatever
+    the other series (its predictive quantile at ``alpha / (2 m)``, m series tested: Bonferroni,
+    sufficient for ``q <= alpha``; the last month alone is the rule's second look);
+    ``p_value`` is the upper-tail predictive p-value and ``q_value`` its Benjamini-Hochberg
+    adjustment across the run;
     ``growth`` (0.25 = +25 %/year) with its 95 % interval comes from the seasonal count
     regression on the whole series, ``recent_growth`` from the same regression on the last
     ``rule.recent_months`` months. ``flagged`` is ``bool(reasons)``: ``reasons`` names the
@@ -153,7 +156,7 @@ def emerging_threats(
     store: Store,
     settings: Settings,
     window: int = 3,
-    alpha: float = 0.01,
+    alpha: float = 0.05,
     publish: bool = True,
     min_history: int = 12,
     min_growth: float = 0.5,
@@ -183,7 +186,7 @@ def assess_series(
     periods: Sequence[str],
     series: Mapping[tuple[str, str], ArrayLike],
     window: int = 3,
-    alpha: float = 0.01,
+    alpha: float = 0.05,
     min_growth: float = 0.5,
     min_history: int = 12,
     publish: bool = False,
@@ -205,6 +208,9 @@ def assess_series(
     recent = min(rule.recent_months, n_months)
     recent_first = (first_month - 1 + n_months - recent) % 12 + 1
     k = min_cell
+    # the series that get a test (same months for all); the prediction threshold is taken at
+    # alpha / m (Bonferroni): a window sum above it has q <= alpha whatever the other series
+    m = len(series) if n_months - window >= min_history else 0
     tested = []
     for (category, space), values in sorted(series.items()):
         y = np.asarray(values, dtype=float)
@@ -212,7 +218,7 @@ def assess_series(
             y,
             first_month=first_month,
             window=window,
-            alpha=alpha,
+            alpha=alpha / max(m, 1),
             min_history=min_history,
             min_count=rule.min_count,
             baseline_months=BASELINE_MONTHS,
