@@ -21,7 +21,7 @@ from marsad.config import Settings
 from marsad.errors import MarsadError
 from marsad.i18n import LANGUAGES, direction, t
 from marsad.report._sections import SECTIONS, ReportContext, Section, summary
-from marsad.report._views import ltr
+from marsad.report._views import ltr, number
 from marsad.store import Store
 
 __all__ = ["ReportError", "ReportResult", "build_report", "render_html"]
@@ -52,6 +52,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["ltr"] = ltr
+    env.globals["number"] = number
     return env
 
 

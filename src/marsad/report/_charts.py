@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-__all__ = ["Chart", "bar_intervals", "grouped_bars", "heatmap", "shape", "trend_band"]
+__all__ = ["Chart", "bar_figure", "bar_intervals", "grouped_bars", "heatmap", "shape", "trend_band"]
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 _FONTS = ["DejaVu Sans", "Noto Sans Arabic", "Amiri", "Noto Naskh Arabic"]
@@ -49,14 +49,54 @@ class Chart:
 def shape(text: Any) -> str:
     """Text ready for matplotlib: Arabic reshaped and reordered; other text unchanged."""
     s = "" if text is None else str(text)
-    if len(s) > 60:
-        s = s[:57] + "…"
+    if len(s) > 100:
+        s = s[:97] + "…"
     if _NATIVE_LAYOUT or not _ARABIC.search(s):
         return s
     import arabic_reshaper
     from bidi.algorithm import get_display
 
     return str(get_display(arabic_reshaper.reshape(s)))
+
+
+def wrap(text: Any, width: int = 44, lines: int = 3) -> str:
+    """A long label on up to ``lines`` lines of about ``width`` characters (then "…").
+
+    Cutting a label at a fixed length dropped its end, which is where pairs differ
+    ("… — recorded" / "… — estimated"); wrapping keeps it.
+    """
+    s = "" if text is None else str(text)
+    if len(s) <= width:
+        return s
+    import textwrap
+
+    parts = textwrap.wrap(s, width, break_long_words=False) or [s]
+    if len(parts) > lines:
+        tail = " ".join(parts[lines - 1 :])
+        parts = [*parts[: lines - 1], tail[: width - 1].rstrip() + "…"]
+    return "\n".join(parts)
+
+
+def _rtl_labels(fig: Figure, ax: Any) -> None:
+    """Right-to-left category axis: labels right of the plot, flush with the figure's edge.
+
+    Matplotlib aligns right-hand tick labels on their left edge, so Arabic labels (which
+    start on the right) were ragged where they begin and ran into the axis. The labels are
+    measured, aligned on their right edge and padded by the longest one, and the axis line
+    is drawn on the right, where the bars start.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax.spines["left"].set_visible(False)
+    ax.spines["right"].set_visible(True)
+    ax.yaxis.tick_right()
+    ax.yaxis.set_label_position("right")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ticks = ax.get_yticklabels()
+    widest = max((tl.get_window_extent(renderer).width for tl in ticks), default=0.0)
+    ax.tick_params(axis="y", pad=3 + widest * 72.0 / fig.dpi)
+    for tl in ticks:
+        tl.set_horizontalalignment("right")
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Any]:
@@ -105,9 +145,34 @@ def bar_intervals(
     note: str = "",
 ) -> Chart:
     """Horizontal bars with interval whiskers (suppressed values shown as an empty row)."""
-    n = len(labels)
     with matplotlib.rc_context({"font.family": _FONTS}):
-        fig, ax = _figure(7.5, max(2.2, 0.38 * n + 1.2))
+        fig = bar_figure(
+            labels, values, lower, upper, title=title, ylabel=ylabel, rtl=rtl, note=note
+        )
+    return _finish(fig, title)
+
+
+def bar_figure(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    *,
+    title: str,
+    ylabel: str = "",
+    rtl: bool = False,
+    note: str = "",
+) -> Figure:
+    """The figure :func:`bar_intervals` renders (before layout), for inspection and tests.
+
+    Right-to-left (``rtl``): bars grow leftwards from an axis on the right, and the labels
+    sit right of that axis, aligned on their right edge (see :func:`_rtl_labels`).
+    """
+    n = len(labels)
+    wrapped = [wrap(s) for s in labels]
+    row = 0.38 + 0.17 * max((s.count("\n") for s in wrapped), default=0)
+    with matplotlib.rc_context({"font.family": _FONTS}):
+        fig, ax = _figure(7.5, max(2.2, row * n + 1.2))
         ys = list(range(n))[::-1]
         vals = [v if _ok(v) else 0.0 for v in values]
         ax.barh(ys, vals, color=PALETTE[0], height=0.6)
@@ -123,8 +188,9 @@ def bar_intervals(
                     lw=1,
                 )
             if not _ok(v):
-                ax.text(0, y, " —", va="center", color="#888")
-        ax.set_yticks(ys, [shape(s) for s in labels])
+                # a withheld value: a dash beside the axis, on the bars' side
+                ax.text(0, y, " — ", va="center", ha="right" if rtl else "left", color="#888")
+        ax.set_yticks(ys, [shape(s) for s in wrapped], fontsize=9)
         ax.set_title(shape(title), fontsize=11)
         if ylabel:
             ax.set_xlabel(shape(ylabel))
@@ -132,8 +198,8 @@ def bar_intervals(
             fig.text(0.01, 0.01, shape(note), fontsize=7, color="#555")
         if rtl:
             ax.invert_xaxis()
-            ax.yaxis.tick_right()
-        return _finish(fig, title)
+            _rtl_labels(fig, ax)
+        return fig
 
 
 def grouped_bars(
@@ -206,7 +272,7 @@ def heatmap(
         ax.set_xticks(
             range(len(cols)), [shape(c) for c in cols], rotation=35, ha="right", fontsize=8
         )
-        ax.set_yticks(range(len(rows)), [shape(r) for r in rows], fontsize=8)
+        ax.set_yticks(range(len(rows)), [shape(wrap(r)) for r in rows], fontsize=8)
         ax.set_title(shape(title), fontsize=11)
         from matplotlib.patches import Patch
 
@@ -222,6 +288,7 @@ def heatmap(
         )
         if rtl:
             ax.invert_xaxis()
+            _rtl_labels(fig, ax)
         return _finish(fig, title)
 
 

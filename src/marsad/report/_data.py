@@ -352,6 +352,8 @@ def legal_matrix(store: Store, settings: Settings, lang: str = "en") -> dict[str
 
 def legal_gaps(store: Store, settings: Settings, lang: str = "en") -> list[dict[str, Any]]:
     """Gaps ranked by priority (burden × severity × gap size), every input beside the score."""
+    from marsad.i18n import t
+    from marsad.report._views import standard_labels
     from marsad.taxonomy import load_taxonomy
 
     a = _legal_analysis(store, settings)
@@ -361,6 +363,11 @@ def legal_gaps(store: Store, settings: Settings, lang: str = "en") -> list[dict[
     for row in rows_fn(a.priorities):
         r = plain(row)
         r["title"] = tax.label("categories", str(r.get("category")), lang)
+        r["standards_label"] = standard_labels(r.get("standards"), lang)
+        status = str(r.get("burden_status") or "")
+        key = f"legal.burden.{status}"
+        text = t(key, lang) if status else ""
+        r["burden_label"] = status if text == key else text
         out.append(r)
     return out
 
@@ -420,6 +427,8 @@ def estimates(
 
     Strata under the disclosure threshold have ``recorded`` withheld by the estimate stage.
     """
+    from marsad.report._views import model_label
+
     fn = stage_function("estimate", "estimate_population")
     result = _cached(("estimate",), store, settings, lambda: _call(fn, store, settings))
     by = tuple(getattr(result, "by", ()) or ())
@@ -431,6 +440,7 @@ def estimates(
             w.text(lang) if hasattr(w, "text") else str(w) for w in getattr(r, "warnings", ())
         ]
         row["stratum_label"] = stratum_label(str(row.get("stratum")), by, lang)
+        row["model_label"] = model_label(row.get("model"), lang)
         row["suppressed"] = bool(getattr(r, "suppressed", False))
         if publish and row["suppressed"]:
             row["recorded"] = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,9 @@ __all__ = [
     "indicator_chart",
     "legal_heatmap",
     "ltr",
+    "model_label",
+    "number",
+    "standard_labels",
     "threat_charts",
     "unit_label",
 ]
@@ -105,6 +109,63 @@ def ltr(text: Any) -> Markup:
     if text is None or text == "":
         return Markup("")
     return Markup('<bdi dir="ltr">\u2066{}\u2069</bdi>').format(str(text))
+
+
+def number(value: Any, digits: int = 1, unit: Any = None) -> str:
+    """A number as printed in every language: Western digits, "." decimal, "," thousands.
+
+    Moroccan official Arabic publications use Western digits, so the Arabic report uses them
+    too; one convention for all languages keeps tables comparable. Counts (``unit="count"``
+    or an ``int``) carry no decimals ("391", never "391.0"); None reads "—".
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int) or unit == "count":
+        return f"{round(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def standard_labels(codes: Any, lang: str) -> str:
+    """ "eu_vaw;istanbul" → "EU Directive 2024/1385, Istanbul Convention / GREVIO GR1" in ``lang``.
+
+    Instruments are named through the legal stage's catalogue (``legal.framework.<code>``),
+    the names its recommendations use; an unknown code is shown as is.
+    """
+    parts = codes if isinstance(codes, list | tuple) else str(codes or "").split(";")
+    out = []
+    for code in (str(c).strip() for c in parts):
+        if not code:
+            continue
+        key = f"legal.framework.{code}"
+        text = t(key, lang)
+        out.append(code if text == key else text)
+    return t("report.list_sep", lang).join(out)
+
+
+_AVG = re.compile(r"^(AIC|BIC) avg of (\d+)$")
+
+
+def model_label(model: Any, lang: str) -> str:
+    """The estimate stage's model description in words.
+
+    "AIC avg of 8" → "average of 8 models (AIC)"; "independence" → "independent sources";
+    a formula "police:ngo + ngo:hotline" → "interactions: police × ngo, ngo × hotline"
+    (source names are the observatory's own list names and are kept).
+    """
+    text = str(model or "").strip()
+    if not text:
+        return ""
+    m = _AVG.match(text)
+    if m:
+        return t("report.model.average", lang, n=m.group(2), criterion=m.group(1))
+    if text == "independence":
+        return t("report.model.independence", lang)
+    if ":" in text:
+        pairs = [p.strip().replace(":", " × ") for p in text.split("+")]
+        return t("report.model.interactions", lang, pairs=t("report.list_sep", lang).join(pairs))
+    return text
 
 
 def signed_pct(value: Any) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from marsad.i18n import LANGUAGES, direction, t
-from marsad.report._views import ltr
+from marsad.report._views import ltr, number
 
 __all__ = ["make_env", "page_lang", "render", "render_error"]
 
@@ -24,6 +24,7 @@ def make_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["ltr"] = ltr
+    env.globals["number"] = number
     return env
 
 
