@@ -158,7 +158,7 @@ def ingest_file(
         show = sys.stderr.isatty() if progress is None else progress
         try:
             store.restore_indexes(table.name)  # an earlier bulk load may have been interrupted
-            _run(
+            bulk = _run(
                 store,
                 plan,
                 reader,
@@ -172,6 +172,8 @@ def ingest_file(
                 rebuild_indexes_from,
             )
             store.restore_indexes(table.name)
+            if bulk:  # the planner's statistics predate the load: de-duplication needs new ones
+                store.analyze(table.name)
             with store.begin() as conn:
                 linked = 0
                 if prof.target == "incidents":
@@ -215,7 +217,8 @@ def _run(
     console: Console | None,
     name: str,
     rebuild_indexes_from: int,
-) -> None:
+) -> bool:
+    """Store the file's rows; True when it was a bulk load (indexes dropped and rebuilt)."""
     rows: Iterator[tuple[int, list[Any]]] = reader.rows
     if skip:
         for _ in itertools.islice(rows, skip):
@@ -253,6 +256,7 @@ def _run(
     thread = threading.Thread(target=store_chunks, name="marsad-ingest-writer", daemon=True)
     thread.start()
     first = True
+    bulk = False
     try:
         with bar:
             task = bar.add_task(name, total=reader.total)
@@ -268,7 +272,9 @@ def _run(
                 ]
                 if first:  # the writer is idle until the first chunk is queued
                     first = False
-                    _maybe_drop_indexes(store, writer, reader, len(chunk), rebuild_indexes_from)
+                    bulk = _maybe_drop_indexes(
+                        store, writer, reader, len(chunk), rebuild_indexes_from
+                    )
                 while thread.is_alive():
                     try:
                         pending.put((records, bad, len(chunk), now), timeout=0.5)
@@ -292,17 +298,20 @@ def _run(
             thread.join()
     if failure:
         raise failure[0]
+    return bulk
 
 
 def _maybe_drop_indexes(
     store: Store, writer: Writer, reader: Any, first_chunk: int, threshold: int
-) -> None:
+) -> bool:
     total, done = reader.total, reader.position()
     expected = first_chunk if not total or not done else int(first_chunk * total / done)
     if expected < threshold:
-        return
+        return False
     if 2 * expected >= store.count(writer.table.name):
         store.drop_secondary_indexes(writer.table.name)
+        return True
+    return False
 
 
 def _store_chunk(

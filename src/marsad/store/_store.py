@@ -226,6 +226,12 @@ class Store:
                 ix.create(conn)
         return [str(ix.name) for ix in missing]
 
+    def analyze(self, table: str) -> None:
+        """Refresh the planner's statistics of ``table`` (after a bulk load)."""
+        name = s.metadata.tables[table].name
+        with self.begin() as conn:
+            conn.execute(text(f'ANALYZE "{name}"'))
+
     def count(self, table: str) -> int:
         t = s.metadata.tables[table]
         with self.connect() as c:
