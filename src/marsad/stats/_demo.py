@@ -17,7 +17,7 @@ def demo_step(ctx: Any) -> None:
     from marsad.stats._engine import compute_indicators
     from marsad.stats._export import write_indicators
     from marsad.stats._render import indicator_table, threats_tables
-    from marsad.stats._threats import emerging_threats
+    from marsad.stats._threats import FlagRule, emerging_threats
 
     lang = ctx.lang
     defs = load_definitions()
@@ -53,4 +53,4 @@ def demo_step(ctx: Any) -> None:
         for tab in threats_tables(flagged[:5], lang):
             ctx.console.print(tab)
     else:
-        ctx.console.print(t("stats.threats_none", lang, window=3, alpha=0.01))
+        ctx.console.print(t("stats.threats_none", lang, window=3, alpha=FlagRule().alpha))
