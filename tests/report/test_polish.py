@@ -162,3 +162,47 @@ def test_rtl_bar_labels_fit_beside_the_axis() -> None:
     assert texts[0].endswith("المسجَّل") and texts[1].endswith("المقدَّر")
     for t in ax.texts:  # the dash of the withheld value
         assert t.get_window_extent(renderer).x1 <= axis_x + 0.5
+
+
+def test_rtl_heatmap_labels_and_title_inside_the_figure() -> None:
+    """The Arabic coverage heatmap: category labels right of the grid, none over it; the
+    title inside the figure."""
+    import matplotlib
+
+    from marsad.report._charts import heatmap
+
+    rows = [
+        "التحرش الإلكتروني",
+        "التحرش الجنسي عبر الإنترنت (بما فيه إرسال صور جنسية غير مرغوب فيها)",
+        "الملاحقة الإلكترونية (بما فيها برامج التجسس)",
+    ]
+    chart = heatmap(
+        rows,
+        ["النساء", "الفتيات"],
+        [[1, 2], [2, 2], [0, None]],
+        title="التغطية في القانون الوطني (الفئة × فئة الضحايا)",
+        level_names=["غير مشمول", "مشمول جزئيًا", "مشمول صراحةً"],
+        rtl=True,
+    )
+    import io
+
+    image = matplotlib.image.imread(io.BytesIO(chart.png))
+    # the rightmost column of pixels is background: no label runs off the figure's edge
+    assert (image[:, -2, :3] > 0.95).all()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_refused_pairs_name_the_reference_not_its_id(pages: dict[str, str], lang: str) -> None:
+    from marsad.i18n import t
+
+    refs = [
+        rows[1:]
+        for rows in _tables(pages[lang])
+        if rows
+        and t("report.col.reference", lang) in rows[0]
+        and t("report.col.national", lang) not in rows[0]
+    ]
+    cells = [r[1] for table in refs for r in table if len(r) > 1]
+    assert cells
+    ids = [c for c in cells if re.fullmatch(r"[A-Z0-9_]+", c)]
+    assert not ids, ids

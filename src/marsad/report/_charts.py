@@ -59,7 +59,7 @@ def shape(text: Any) -> str:
     return str(get_display(arabic_reshaper.reshape(s)))
 
 
-def wrap(text: Any, width: int = 44, lines: int = 3) -> str:
+def wrap(text: Any, width: int = 52, lines: int = 3) -> str:
     """A long label on up to ``lines`` lines of about ``width`` characters (then "…").
 
     Cutting a label at a fixed length dropped its end, which is where pairs differ
@@ -94,7 +94,9 @@ def _rtl_labels(fig: Figure, ax: Any) -> None:
     renderer = FigureCanvasAgg(fig).get_renderer()
     ticks = ax.get_yticklabels()
     widest = max((tl.get_window_extent(renderer).width for tl in ticks), default=0.0)
-    ax.tick_params(axis="y", pad=3 + widest * 72.0 / fig.dpi)
+    # widths are measured at the figure's dpi; hinting makes text a few per cent wider at
+    # the PNG's 150 dpi, hence the margin
+    ax.tick_params(axis="y", pad=4 + 1.08 * widest * 72.0 / fig.dpi)
     for tl in ticks:
         tl.set_horizontalalignment("right")
 
@@ -170,7 +172,7 @@ def bar_figure(
     """
     n = len(labels)
     wrapped = [wrap(s) for s in labels]
-    row = 0.38 + 0.17 * max((s.count("\n") for s in wrapped), default=0)
+    row = 0.38 + 0.15 * max((s.count("\n") for s in wrapped), default=0)
     with matplotlib.rc_context({"font.family": _FONTS}):
         fig, ax = _figure(7.5, max(2.2, row * n + 1.2))
         ys = list(range(n))[::-1]
@@ -260,7 +262,7 @@ def heatmap(
     grid = np.array([[np.nan if v is None else float(v) for v in r] for r in levels], dtype=float)
     colours = ["#c0392b", "#f1c40f", "#27ae60", "#2980b9"][: len(level_names)]
     with matplotlib.rc_context({"font.family": _FONTS}):
-        fig, ax = _figure(min(11.0, 2.5 + 0.75 * len(cols)), max(2.5, 0.36 * len(rows) + 1.6))
+        fig, ax = _figure(min(11.0, 4.5 + 0.75 * len(cols)), max(2.5, 0.36 * len(rows) + 1.6))
         cmap = ListedColormap(colours).with_extremes(bad="#eeeeee")
         ax.imshow(
             np.ma.masked_invalid(grid),
@@ -273,7 +275,7 @@ def heatmap(
             range(len(cols)), [shape(c) for c in cols], rotation=35, ha="right", fontsize=8
         )
         ax.set_yticks(range(len(rows)), [shape(wrap(r)) for r in rows], fontsize=8)
-        ax.set_title(shape(title), fontsize=11)
+        fig.suptitle(shape(title), fontsize=11)  # over the whole figure: long titles fit
         from matplotlib.patches import Patch
 
         ax.legend(
@@ -281,7 +283,7 @@ def heatmap(
                 Patch(color=c, label=shape(n)) for c, n in zip(colours, level_names, strict=True)
             ],
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.35),
+            bbox_to_anchor=(0.5, -0.18),
             ncol=len(level_names),
             frameon=False,
             fontsize=8,

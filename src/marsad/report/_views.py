@@ -381,7 +381,7 @@ def comparison_chart(rows: list[dict[str, Any]] | None, lang: str) -> Chart | No
 
 def estimate_chart(rows: list[dict[str, Any]] | None, lang: str) -> Chart | None:
     """Recorded victims beside the estimated total (with its interval) per stratum."""
-    pts = [r for r in rows or [] if r.get("estimate") is not None][:12]
+    pts = [r for r in rows or [] if r.get("estimate") is not None][:8]  # 16 bars: one page
     if not pts:
         return None
     labels, vals, lo, hi = [], [], [], []
