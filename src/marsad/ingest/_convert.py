@@ -88,6 +88,9 @@ class RowPlan:
     ) -> None:
         self.profile = profile
         self.file = file_name
+        # CSV rows must have the header's number of fields: a short row (or one with extra
+        # non-empty fields) has its values in the wrong columns, whatever they look like
+        self.header_width = len(reader.header) if reader.delimiter is not None else None
         self.tax: Taxonomy = load_taxonomy()
         self.target = TARGETS[profile.target]
         self.pseudo = pseudonymise
@@ -236,6 +239,21 @@ class RowPlan:
                 unreadable[len(rows)] = [RowIssue(None, "ingest.bad_line", msg)]
                 values = []
             rows.append((n, values))
+        hw = self.header_width
+        if hw is not None:
+            for k, (n, values) in enumerate(rows):
+                fields = len(values)
+                if values and fields != hw and k not in unreadable:
+                    if fields > hw and not any(str(v).strip() for v in values[hw:]):
+                        continue  # trailing empty fields (a delimiter at the end of the line)
+                    unreadable[k] = [
+                        RowIssue(
+                            None,
+                            "ingest.field_count",
+                            f"Row {n} of {self.file} has {fields} fields, the header has {hw}; "
+                            "check the delimiter and the quoting of that row.",
+                        )
+                    ]
         size = len(rows)
         numbers = [n for n, _ in rows]
         na = self.na

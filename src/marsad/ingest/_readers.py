@@ -158,6 +158,8 @@ class RowReader:
     encoding: str | None = None
     available: list[str] | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+    raw_header: bytes | None = None
+    quotechar: str = '"'
 
     def has(self, column: str) -> bool:
         """Whether the file has ``column`` (exact, else case-insensitive)."""
@@ -174,6 +176,28 @@ class RowReader:
         for i, h in enumerate(self.header):
             if norm_key(h) == wanted:
                 return i
+        hint = self._encoding_hint(column)
+        if hint is not None:
+            looks, header = hint
+            # the names that the wrong encoding garbles, as they were read
+            shown = ", ".join(
+                repr(h) for h, good in zip(self.header, header, strict=False) if h != good
+            )
+            raise IngestError(
+                f"Column {column!r} ({why} in profile {profile_name}) is not in {file_name}: "
+                f"the file looks {looks} but profile {profile_name} reads it as "
+                f"{self.encoding}, which reads its columns as {shown}. Set 'encoding: {looks}' under "
+                f"format: in the profile (for a shipped profile, in a copy of it given to "
+                "--profile as a path), or save the file as "
+                f"{self.encoding}.",
+                code="ingest.wrong_encoding",
+                file=file_name,
+                column=column,
+                profile=profile_name,
+                looks=looks,
+                read_as=self.encoding,
+                header=shown,
+            )
         found = ", ".join(repr(h) for h in (self.available or self.header)[:40]) or "none"
         raise IngestError(
             f"Column {column!r} ({why} in profile {profile_name}) is not in {file_name}; "
@@ -182,6 +206,26 @@ class RowReader:
             file=file_name,
             column=column,
         )
+
+    def _encoding_hint(self, column: str) -> tuple[str, list[str]] | None:
+        """The common encoding in which the header has ``column``, when the file was read
+        with another one (a UTF-8 file read as cp1252 shows 'NÂ° plainte')."""
+        if self.raw_header is None or self.encoding is None or self.delimiter is None:
+            return None
+        current = codecs.lookup(self.encoding).name
+        wanted = norm_key(column)
+        for candidate in _HINT_ENCODINGS:
+            if codecs.lookup(candidate).name == current:
+                continue
+            try:
+                line = self.raw_header.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            row = next(csv.reader([line], delimiter=self.delimiter, quotechar=self.quotechar), [])
+            header = [c.strip().lstrip("\ufeff") for c in row]
+            if header != self.header and any(norm_key(h) == wanted for h in header):
+                return candidate, header
+        return None
 
     def close(self) -> None:
         for c in self._closers:
@@ -262,8 +306,35 @@ def _csv(path: Path, info: FileInfo, fmt: FormatSpec) -> RowReader:
             ) from None
 
     return RowReader(
-        header, rows(), info.size, lambda: counter.count, delimiter, encoding, None, [text.close]
+        header,
+        rows(),
+        info.size,
+        lambda: counter.count,
+        delimiter,
+        encoding,
+        None,
+        [text.close],
+        _raw_first_line(path, number),
+        fmt.quotechar,
     )
+
+
+# tried, in this order, to explain a missing column by a wrong encoding
+_HINT_ENCODINGS = ("utf-8", "cp1252", "cp1256")
+
+
+def _raw_first_line(path: Path, number: int) -> bytes | None:
+    """The bytes of line ``number`` (the header), BOM removed, when it is in the first 64 KiB."""
+    with path.open("rb") as f:
+        sample = f.read(64 * 1024)
+    if sample.startswith(codecs.BOM_UTF8):
+        sample = sample[len(codecs.BOM_UTF8) :]
+    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    lines = sample.split(b"\n")
+    if number < 1 or len(lines) <= number - 1 or len(lines) == number:
+        return None  # not a whole line inside the sample
+    return lines[number - 1].rstrip(b"\r")
 
 
 def _decode_error(
