@@ -9,7 +9,7 @@ from marsad.store import Store, tables
 
 
 def test_migrations_match_the_schema(store: Store) -> None:
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     with store.engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata

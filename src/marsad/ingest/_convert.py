@@ -221,11 +221,12 @@ class RowPlan:
 
     def convert_many(
         self, chunk: list[tuple[int, list[Any]]]
-    ) -> tuple[list[dict[str, Any]], list[tuple[int, list[Any], list[RowIssue]]]]:
+    ) -> tuple[list[dict[str, Any]], list[tuple[int, list[Any], list[RowIssue], str | None]]]:
         """Convert a chunk of rows column by column.
 
         Returns the records of the valid rows (in file order) and, for every invalid row,
-        ``(row number, values, issues)``. Each distinct raw value of a column is converted once
+        ``(row number, values, issues, record key)`` (the key is None when the profile has no
+        record id, the id is empty or the row could not be read). Each distinct raw value of a column is converted once
         per chunk (converters are pure functions of the value), so a chunk costs one dictionary
         look-up per cell plus one conversion per distinct value; messages still name the row.
         """
@@ -386,7 +387,11 @@ class RowPlan:
             records = self._derive_incidents_many(numbers, cols, issues)
         else:
             records = self._derive_rows(numbers, cols, issues)
-        invalid = [(numbers[k], chunk[k][1], issues[k]) for k in sorted(issues)]
+        keys = cols.get("record_key") or [None] * size
+        invalid = [
+            (numbers[k], chunk[k][1], issues[k], None if k in unreadable else keys[k])
+            for k in sorted(issues)
+        ]
         return records, invalid
 
     def _convert_strings(

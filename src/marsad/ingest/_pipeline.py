@@ -26,7 +26,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marsad.config import Settings
@@ -155,6 +155,7 @@ def ingest_file(
         table = TARGETS[prof.target].table
         writer = Writer(store, table, batch.id, source_id, method)
         skip = int(batch.rows_read)
+        resolve = prof.record_id is not None and _has_open_keyed(store, source_id, batch.id)
         show = sys.stderr.isatty() if progress is None else progress
         try:
             store.restore_indexes(table.name)  # an earlier bulk load may have been interrupted
@@ -170,6 +171,7 @@ def ingest_file(
                 console,
                 file.name,
                 rebuild_indexes_from,
+                resolve,
             )
             store.restore_indexes(table.name)
             if bulk:  # the planner's statistics predate the load: de-duplication needs new ones
@@ -217,8 +219,13 @@ def _run(
     console: Console | None,
     name: str,
     rebuild_indexes_from: int,
+    resolve: bool = False,
 ) -> bool:
-    """Store the file's rows; True when it was a bulk load (indexes dropped and rebuilt)."""
+    """Store the file's rows; True when it was a bulk load (indexes dropped and rebuilt).
+
+    ``resolve``: earlier batches of the source have open quarantine entries with a record key,
+    which this import's rows may fix or supersede (:func:`_resolve_quarantine`).
+    """
     rows: Iterator[tuple[int, list[Any]]] = reader.rows
     if skip:
         for _ in itertools.islice(rows, skip):
@@ -248,7 +255,7 @@ def _run(
                 return
             records, bad, count, now = item
             try:
-                _store_chunk(store, writer, batch_id, records, bad, count, now)
+                _store_chunk(store, writer, batch_id, records, bad, count, now, resolve)
             except BaseException as exc:  # re-raised by the reading thread
                 failure.append(exc)
                 return
@@ -267,8 +274,8 @@ def _run(
                 now = utcnow()
                 records, invalid = plan.convert_many(chunk)
                 bad = [
-                    _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now)
-                    for n, values, issues in invalid
+                    _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now, key)
+                    for n, values, issues, key in invalid
                 ]
                 if first:  # the writer is idle until the first chunk is queued
                     first = False
@@ -322,10 +329,17 @@ def _store_chunk(
     bad: list[dict[str, Any]],
     count: int,
     now: Any,
+    resolve: bool = False,
 ) -> None:
-    """One chunk's records, quarantined rows and counters, in one transaction."""
+    """One chunk's records, quarantined rows, counters and the quarantine entries they fix or
+    supersede, in one transaction."""
+    fixed = [k for r in records if (k := r.get("record_key")) is not None] if resolve else []
     with store.begin() as conn:
         accepted = writer.write(conn, records, now) if records else 0
+        if resolve:
+            again = [k for q in bad if (k := q["record_key"]) is not None]
+            _resolve_quarantine(conn, writer.source_id, batch_id, fixed, "fixed")
+            _resolve_quarantine(conn, writer.source_id, batch_id, again, "superseded")
         if bad:
             conn.execute(insert(s.quarantine), bad)
         conn.execute(
@@ -340,7 +354,12 @@ def _store_chunk(
 
 
 def _quarantine_row(
-    batch_id: int, n: int, raw: dict[str, Any], issues: list[RowIssue], now: Any
+    batch_id: int,
+    n: int,
+    raw: dict[str, Any],
+    issues: list[RowIssue],
+    now: Any,
+    key: str | None = None,
 ) -> dict[str, Any]:
     return {
         "batch_id": batch_id,
@@ -349,7 +368,52 @@ def _quarantine_row(
         "errors": [i.as_dict() for i in issues],
         "status": "open",
         "created_at": now,
+        "record_key": key,
+        "resolved_batch_id": None,
     }
+
+
+_KEYS_PER_STATEMENT = 5000  # well under SQLite's 32,766 bound parameters
+
+
+def _has_open_keyed(store: Store, source_id: int, batch_id: int) -> bool:
+    """Whether another batch of the source left open quarantine entries with a record key
+    (when none did, which is the usual case, the chunks skip the look-ups)."""
+    q, b = s.quarantine, s.import_batches
+    with store.connect() as conn:
+        return bool(
+            conn.execute(
+                select(
+                    exists().where(
+                        q.c.status == "open",
+                        q.c.record_key.is_not(None),
+                        q.c.batch_id != batch_id,
+                        q.c.batch_id.in_(select(b.c.id).where(b.c.source_id == source_id)),
+                    )
+                )
+            ).scalar_one()
+        )
+
+
+def _resolve_quarantine(
+    conn: Connection, source_id: int, batch_id: int, keys: list[str], status: str
+) -> None:
+    """Close the open entries of earlier batches of the source whose record key is in
+    ``keys``: ``fixed`` (this batch accepted the record) or ``superseded`` (this batch
+    quarantined it again, so only the newest entry stays open)."""
+    q, b = s.quarantine, s.import_batches
+    ordered = sorted(set(keys))  # a stable order: concurrent imports lock rows alike
+    for i in range(0, len(ordered), _KEYS_PER_STATEMENT):
+        conn.execute(
+            update(q)
+            .where(
+                q.c.status == "open",
+                q.c.record_key.in_(ordered[i : i + _KEYS_PER_STATEMENT]),
+                q.c.batch_id != batch_id,
+                q.c.batch_id.in_(select(b.c.id).where(b.c.source_id == source_id)),
+            )
+            .values(status=status, resolved_batch_id=batch_id)
+        )
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,15 @@ quarantine = Table(
     Column("row_number", Integer, nullable=False),
     Column("raw", JSON, nullable=False),  # the row as read, identifiers pseudonymised
     Column("errors", JSON, nullable=False),  # [{column, code, message}]
-    Column("status", String(16), nullable=False, default="open"),  # open, fixed, dismissed
+    # open, fixed (a later import of the source accepted the record), superseded (a later
+    # import quarantined the record again), dismissed
+    Column("status", String(16), nullable=False, default="open"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the row's pseudonymised record id (same HMAC as incidents.record_key; NULL when the
+    # profile has no record id or the row could not be read): matches later imports' rows
+    Column("record_key", Key, index=True),
+    # the batch that made the entry fixed or superseded
+    Column("resolved_batch_id", ForeignKey("import_batches.id")),
 )
 
 survey_responses = Table(

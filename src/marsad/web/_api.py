@@ -404,7 +404,7 @@ async def upload(request: Request, user: Analyst) -> dict[str, Any]:
 def quarantine(
     request: Request,
     user: Analyst,
-    status: Literal["open", "fixed", "dismissed"] | None = "open",
+    status: Literal["open", "fixed", "superseded", "dismissed"] | None = "open",
     batch_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -310,7 +310,7 @@ async def imports_upload(request: Request, user: AnalystPage) -> Response:
 def quarantine_page(
     request: Request, user: AnalystPage, status: str = "open", offset: int = 0
 ) -> Response:
-    if status not in ("open", "fixed", "dismissed"):
+    if status not in records.QUARANTINE_STATUSES:
         status = "open"
     page = records.quarantine_rows(
         get_store(request), status=status, limit=50, offset=max(0, offset)

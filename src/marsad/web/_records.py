@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 INCIDENT_FILTERS = ("region", "space", "category", "age_band", "gender")
-QUARANTINE_STATUSES = ("open", "fixed", "dismissed")
+QUARANTINE_STATUSES = ("open", "fixed", "superseded", "dismissed")
 
 
 @dataclass(frozen=True)
