@@ -13,7 +13,7 @@ def test_db_upgrade_creates_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/s/m.db"
     result = runner.invoke(app, ["db", "upgrade", "--db", url, "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "revision 0003" in result.output
+    assert "revision 0004" in result.output
     assert (tmp_path / "s" / "m.db").exists()
 
 

@@ -90,6 +90,7 @@ def test_a_corrected_reimport_fixes_and_supersedes_the_open_entries(
     )
     b = ingest_file(store, settings, second, police_profile, progress=False)
     assert (b.accepted, b.quarantined, b.skipped_existing) == (2, 1, 1)
+    assert (b.quarantine_fixed, b.quarantine_superseded, b.quarantine_open) == (1, 1, 1)
     assert _entries(store, settings) == [
         ("PL-000002", a.batch_id, "fixed", b.batch_id),
         ("PL-000003", a.batch_id, "superseded", b.batch_id),
@@ -136,9 +137,16 @@ def test_the_cli_reimport_closes_entries(
     second = write_csv(tmp_path / "reg_v2.csv", [police_row(1), police_row(2)])
     for path in (first, second):
         result = runner.invoke(
-            cli, ["ingest", str(path), "-p", str(police_profile), "--no-progress"], env=env
+            cli,
+            ["ingest", str(path), "-p", str(police_profile), "--no-progress", "--lang", "en"],
+            env=env,
         )
         assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert (
+        "Earlier quarantine entries closed by this import: 1 fixed (the record is now "
+        "accepted), 0 superseded (quarantined again). Open entries of source police: 0." in out
+    )
     assert [e[2] for e in _entries(store, settings)] == ["fixed"]
     assert store_overview(store)["quarantine_open"] == 0
 

@@ -13,11 +13,12 @@ KEYS = [
     ("survey_responses", "respondent_key"),
     ("chat_messages", "conversation_key"),
     ("chat_messages", "speaker_key"),
+    ("quarantine", "record_key"),  # migration 0004
 ]
 
 
 def test_batch_index_and_bytewise_keys(store: Store) -> None:
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     names = {
         ix["name"]: ix["column_names"] for ix in sa.inspect(store.engine).get_indexes("incidents")
     }

@@ -241,7 +241,8 @@ class RowPlan:
                 values = []
             rows.append((n, values))
         hw = self.header_width
-        if hw is not None:
+        widths = set(map(len, map(_second, rows))) if hw is not None else set()
+        if hw is not None and widths - {0, hw}:  # a whole chunk of right rows costs one set
             for k, (n, values) in enumerate(rows):
                 fields = len(values)
                 if values and fields != hw and k not in unreadable:

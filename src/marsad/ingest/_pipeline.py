@@ -26,7 +26,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Connection, exists, insert, select, update
+from sqlalchemy import Connection, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marsad.config import Settings
@@ -69,6 +69,11 @@ class ImportReport:
         True when this run completed an interrupted import of the same file.
     errors
         The first few error messages (already scrubbed; safe to show).
+    quarantine_fixed, quarantine_superseded
+        Open quarantine entries of earlier batches of the source that this batch closed: the
+        record is now accepted (``fixed``) or quarantined again (``superseded``).
+    quarantine_open
+        Open quarantine entries of the source after this import (all its batches).
     """
 
     batch_id: int
@@ -87,6 +92,9 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     seconds: float = 0.0
+    quarantine_fixed: int = 0
+    quarantine_superseded: int = 0
+    quarantine_open: int = 0
 
 
 def ingest_file(
@@ -490,6 +498,23 @@ def _report(
     with store.connect() as conn:
         row = conn.execute(select(b).where(b.c.id == batch_id)).one()
         errors = _first_errors(conn, batch_id)
+        q = s.quarantine
+        closed: dict[str, int] = {
+            str(status): int(n)
+            for status, n in conn.execute(
+                select(q.c.status, func.count())
+                .where(q.c.resolved_batch_id == batch_id)
+                .group_by(q.c.status)
+            )
+        }
+        still_open = conn.execute(
+            select(func.count())
+            .select_from(q)
+            .where(
+                q.c.status == "open",
+                q.c.batch_id.in_(select(b.c.id).where(b.c.source_id == row.source_id)),
+            )
+        ).scalar_one()
     return ImportReport(
         batch_id=batch_id,
         file=file.name,
@@ -507,6 +532,9 @@ def _report(
         encoding=encoding,
         delimiter=delimiter,
         seconds=time.perf_counter() - started,
+        quarantine_fixed=int(closed.get("fixed", 0)),
+        quarantine_superseded=int(closed.get("superseded", 0)),
+        quarantine_open=int(still_open),
     )
 
 

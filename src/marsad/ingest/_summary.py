@@ -134,6 +134,17 @@ def print_report(report: ImportReport, console: Console, lang: str = "en") -> No
         for msg in report.errors:
             console.print(f"  - {msg}", soft_wrap=True, markup=False)
         console.print(t("ingest.report.quarantine_hint", lang, batch=report.batch_id))
+    if report.quarantine_fixed or report.quarantine_superseded:
+        console.print(
+            t(
+                "ingest.report.closed",
+                lang,
+                fixed=f"{report.quarantine_fixed:,}",
+                superseded=f"{report.quarantine_superseded:,}",
+                open=f"{report.quarantine_open:,}",
+                source=report.source,
+            )
+        )
 
 
 def print_summary(summary: IngestSummary, console: Console, lang: str = "en") -> None:
