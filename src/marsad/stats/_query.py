@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -399,6 +401,68 @@ class CellTable:
         return out
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+# odd 64-bit weights, one per 8-byte word of a key (keys up to 512 bytes take the fast path)
+_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**63, 64, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
+
+
+def _number_keys(strings: list[str], total: int) -> tuple[np.ndarray, int]:
+    """Number the ``total`` victim keys aggregated in ``strings`` (``_SEP`` between keys) in
+    order of first appearance, as ``pandas.factorize`` would: codes and the number of keys.
+
+    Keyed pseudonyms all have one width (64 hex digits), so the keys are read as a fixed-width
+    byte matrix and numbered by a 64-bit hash of their words (numpy, no Python string per
+    key); every key is then compared byte for byte with the first key of its number, and any
+    hash collision falls back to numbering the strings themselves (Arrow). Exact either way;
+    at 10M incidents the fast path takes ~2 s where factorizing 9.8M Python strings took 10 s.
+    """
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    joined = _SEP.join(strings)
+    one_per_key = joined.count(_SEP) == total - 1
+    fast = _number_fixed_width(joined, total) if one_per_key and joined.isascii() else None
+    if fast is not None:
+        return fast
+    keys = pc.split_pattern(pa.scalar(joined, type=pa.large_string()), _SEP).values
+    if len(keys) != total:
+        raise ValueError("victim keys contain the aggregation separator; cannot count victims")
+    encoded = pc.dictionary_encode(keys)
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(encoded.dictionary)
+
+
+def _number_fixed_width(joined: str, total: int) -> tuple[np.ndarray, int] | None:
+    """:func:`_number_keys` when every key has the same width (a multiple of 8 bytes), or
+    ``None`` (other widths, or a hash collision) for the general path."""
+    raw = np.frombuffer((joined + _SEP).encode("ascii"), dtype=np.uint8)
+    if raw.size % total:
+        return None
+    width = raw.size // total - 1
+    if width <= 0 or width % 8 or width > 8 * _WEIGHTS.size:
+        return None
+    matrix = raw.reshape(total, width + 1)
+    body = matrix[:, :width]
+    if not (matrix[:, width] == ord(_SEP)).all():
+        return None  # not one key per row: keys of several widths
+    words = np.ascontiguousarray(body).view(np.uint64)
+    # a multiply-add of the words, then a mix (uint64 arithmetic wraps): collisions only cost
+    # the fallback, the comparison below keeps the numbering exact
+    h = words @ _WEIGHTS[: words.shape[1]]
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    h ^= h >> np.uint64(32)
+    codes, uniques = pd.factorize(h)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(total - 1, -1, -1)
+    step = 1 << 20
+    for start in range(0, total, step):
+        part = slice(start, start + step)
+        if not np.array_equal(words[part], words[first[codes[part]]]):
+            return None  # two different keys with one hash: number the strings instead
+    return codes.astype(np.int64), len(uniques)
+
+
 def cell_table(
     store: Store,
     columns: list[str],
@@ -424,7 +488,12 @@ def cell_table(
         frm = frm.join(cats, cats.c.incident_id == inc.c.id)
     q = sa.select(*cols).select_from(frm).where(inc.c.duplicate_of.is_(None))
     if group:
-        q = q.group_by(*group)
+        # ``duplicate_of`` is NULL in every row kept, so grouping on it changes no cell; it makes
+        # the GROUP BY a prefix of the covering index (migration 0003), which PostgreSQL's
+        # planner only recognises that way (``IS NULL`` does not fix a column's order for it):
+        # the cells then stream from an index-only scan, with no sort and no hash table to spill
+        # (10M incidents: 4.1 s instead of 15.8 s with a 1.1 GB spill, docs/stats.md).
+        q = q.group_by(inc.c.duplicate_of, *group)
     with store.connect() as conn:
         rows = conn.execute(q).all()
     width = len(columns)
@@ -434,13 +503,12 @@ def cell_table(
         return CellTable(columns, cells, n, np.zeros(n.size, dtype=np.int64))
     n_unkeyed = np.array([r[width + 1] for r in rows], dtype=np.int64)
     keyed = n - n_unkeyed
-    strings = [r[width + 2] for r in rows if r[width + 2]]
-    keys = _SEP.join(strings).split(_SEP) if strings else []
-    if len(keys) != int(keyed.sum()):
-        raise ValueError("victim keys contain the aggregation separator; cannot count victims")
-    codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+    # keys are split and numbered in Arrow (C++), never as millions of Python strings: at 10M
+    # incidents pandas.factorize of the split keys alone took 9.6 s of the 20 s of this call;
+    # dictionary_encode numbers them in order of first appearance, like factorize
+    codes, n_keys = _number_keys([r[width + 2] for r in rows if r[width + 2]], int(keyed.sum()))
     cell_of_key = np.repeat(np.arange(len(rows), dtype=np.int64), keyed)
-    seen = np.bincount(codes, minlength=len(uniques))
+    seen = np.bincount(codes, minlength=n_keys)
     repeat = seen[codes] > 1
     n_single = n_unkeyed + np.bincount(cell_of_key[~repeat], minlength=len(rows))
     order = np.argsort(codes[repeat], kind="stable")
