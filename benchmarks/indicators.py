@@ -14,6 +14,15 @@ machine (on a shared machine wall time depends on the other processes; CPU time 
 
     .venv/bin/python benchmarks/indicators.py            # 1,000,000 incidents, 50,000 respondents
     .venv/bin/python benchmarks/indicators.py --small    # 100,000 and 10,000
+
+``--backend postgresql`` generates the same distributions server-side instead (``INSERT ...
+SELECT ... FROM generate_series``, 64-hex victim keys as the ingest writes them, secondary
+indexes rebuilt after the load, ``VACUUM ANALYZE``) into a new database
+``marsad_bench<N>_<random>`` on ``--server`` (10M incidents in ~6 minutes instead of the
+ingest's 40), times ``compute_indicators`` only (``--repeat`` runs) and drops the database
+unless ``--keep``; ``--reuse URL`` times an already generated store (docs/scale.md):
+
+    .venv/bin/python benchmarks/indicators.py --backend postgresql --incidents 10000000
 """
 
 from __future__ import annotations
