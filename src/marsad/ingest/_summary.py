@@ -41,6 +41,7 @@ class SourceCounts:
     accepted: int
     quarantined: int
     duplicates_linked: int
+    quarantine_open: int = 0  # entries still open (a corrected re-import closes earlier ones)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,15 @@ def ingest_summary(store: Store) -> IngestSummary:
             .group_by(src.c.code, src.c.name, src.c.kind)
             .order_by(src.c.code)
         ).all()
+        q = s.quarantine
+        open_by_source: dict[str, int] = dict(
+            conn.execute(
+                select(src.c.code, func.count(q.c.id))
+                .select_from(q.join(b, b.c.id == q.c.batch_id).join(src, src.c.id == b.c.source_id))
+                .where(q.c.status == "open")
+                .group_by(src.c.code)
+            ).all()
+        )
         total = conn.execute(select(func.count()).select_from(inc)).scalar_one()
         distinct = conn.execute(
             select(func.count()).select_from(inc).where(inc.c.duplicate_of.is_(None))
@@ -96,7 +106,20 @@ def ingest_summary(store: Store) -> IngestSummary:
             return {k: int(v) for k, v in conn.execute(q)}
 
         return IngestSummary(
-            sources=tuple(SourceCounts(r[0], r[1], r[2], *(int(x) for x in r[3:])) for r in rows),
+            sources=tuple(
+                SourceCounts(
+                    r[0],
+                    r[1],
+                    r[2],
+                    int(r[3]),
+                    int(r[4]),
+                    int(r[5]),
+                    int(r[6]),
+                    int(r[7]),
+                    int(open_by_source.get(r[0], 0)),
+                )
+                for r in rows
+            ),
             incidents=int(total),
             distinct_incidents=int(distinct),
             by_category=by(inc.c.category),
@@ -152,7 +175,7 @@ def print_summary(summary: IngestSummary, console: Console, lang: str = "en") ->
     tax = load_taxonomy()
     unknown = t("ingest.summary.unknown", lang)
     table = Table(title=t("ingest.summary.sources_title", lang))
-    for key in ("source", "read", "accepted", "quarantined", "duplicates"):
+    for key in ("source", "read", "accepted", "quarantined", "quarantine_open", "duplicates"):
         table.add_column(
             t(f"ingest.summary.{key}", lang), justify="left" if key == "source" else "right"
         )
@@ -162,6 +185,7 @@ def print_summary(summary: IngestSummary, console: Console, lang: str = "en") ->
             f"{c.rows_read:,}",
             f"{c.accepted:,}",
             f"{c.quarantined:,}",
+            f"{c.quarantine_open:,}",
             f"{c.duplicates_linked:,}",
         )
     console.print(table)
