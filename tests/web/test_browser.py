@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +11,7 @@ from marsad.config import Settings
 from marsad.store import Store
 from marsad.web import add_user, create_app
 
-from .conftest import PASSWORD, SECRET, seed
+from .conftest import PASSWORD, SECRET, seed, serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -24,34 +21,15 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(sqlite_settings: Settings) -> Iterator[str]:
-    import uvicorn
-
     settings = sqlite_settings.replace(session_secret=SECRET)
     store = Store.open(settings.db_url)
     seed(store)
     add_user(store, "ana", PASSWORD, "analyst")
     app = create_app(settings, store=store)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
     store.close()
 
 

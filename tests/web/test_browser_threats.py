@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from marsad.report._data import clear_cache
 from marsad.store import Store
 from marsad.web import add_user, create_app
 
-from .conftest import PASSWORD, SECRET
-from .test_browser import ARTEFACTS, CHROMIUM, _free_port
+from .conftest import PASSWORD, SECRET, serve
+from .test_browser import ARTEFACTS, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,27 +39,14 @@ _POSITIONS = """cell => {
 
 @pytest.fixture
 def threat_server(sqlite_settings: Settings) -> Iterator[str]:
-    import uvicorn
-
     clear_cache()
     settings = sqlite_settings.replace(session_secret=SECRET)
     store = Store.open(settings.db_url)
     add_series(store, demo_series(surge=True))
     add_user(store, "vic", PASSWORD, "viewer")
     app = create_app(settings, store=store)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
     store.close()
 
 
