@@ -27,7 +27,6 @@ import hashlib
 import re
 import re._constants as _sre_c
 import re._parser as _sre
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -631,11 +630,3 @@ def load_lexicon(
         lex.add_file(str(p), raw)
     lex.compile()
     return lex
-
-
-def group_index(matches: Iterable[Match]) -> dict[str, list[Match]]:
-    """Matches grouped by their group name."""
-    out: dict[str, list[Match]] = defaultdict(list)
-    for m in matches:
-        out[m.entry.group].append(m)
-    return out

@@ -25,7 +25,6 @@ intruder could derive using non-negativity (a protection-interval requirement); 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -265,10 +264,3 @@ def controlled_round(values: NDArray[np.float64], base: int) -> NDArray[np.float
     up[positive[: max(0, min(ups, positive.size))]] = True
     rounded = low + up.reshape(residue.shape) * base
     return add_margins(rounded)
-
-
-def cell_labels(
-    levels: list[list[str]],
-) -> list[tuple[str, ...]]:
-    """Labels of every cell of a table with margins, in C order (``levels`` include "all")."""
-    return list(itertools.product(*levels))
