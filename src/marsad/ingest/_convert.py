@@ -27,7 +27,7 @@ from marsad.ingest._scrub import Scrubber
 from marsad.ingest._targets import TARGETS
 from marsad.taxonomy import Taxonomy, load_taxonomy
 
-__all__ = ["RowIssue", "RowPlan"]
+__all__ = ["Records", "RowIssue", "RowPlan"]
 
 _TRUE = {"1", "true", "yes", "y", "oui", "o", "vrai", "x", "نعم", "اه", "ah", "iyeh", "wah"}
 _FALSE = {"0", "false", "no", "n", "non", "faux", "لا", "la", "lla"}
@@ -46,6 +46,34 @@ class RowIssue:
 
     def as_dict(self) -> dict[str, Any]:
         return {"column": self.column, "code": self.code, "message": self.message}
+
+
+class Records:
+    """A chunk of valid records, column by column: ``columns[j][k]`` is column ``names[j]`` of
+    record ``k``. Built without one dictionary per record; the writer binds the columns as they
+    are."""
+
+    __slots__ = ("columns", "names", "size")
+
+    def __init__(self, names: list[str], columns: list[list[Any]], size: int) -> None:
+        self.names = names
+        self.columns = columns
+        self.size = size
+
+    @classmethod
+    def from_dicts(cls, names: list[str], records: list[dict[str, Any]]) -> Records:
+        return cls(names, [[r.get(n) for r in records] for n in names], len(records))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def column(self, name: str) -> list[Any]:
+        return self.columns[self.names.index(name)]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """One dictionary per record (for tests and small callers)."""
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in zip(*self.columns, strict=True)]
 
 
 class _Bad(Exception):
@@ -217,14 +245,14 @@ class RowPlan:
         records, bad = self.convert_many([(n, values)])
         if bad:
             return None, bad[0][2]
-        return records[0], []
+        return records.dicts()[0], []
 
     def convert_many(
         self, chunk: list[tuple[int, list[Any]]]
-    ) -> tuple[list[dict[str, Any]], list[tuple[int, list[Any], list[RowIssue], str | None]]]:
+    ) -> tuple[Records, list[tuple[int, list[Any], list[RowIssue], str | None]]]:
         """Convert a chunk of rows column by column.
 
-        Returns the records of the valid rows (in file order) and, for every invalid row,
+        Returns the records of the valid rows (in file order, as :class:`Records`) and, for every invalid row,
         ``(row number, values, issues, record key)`` (the key is None when the profile has no
         record id, the id is empty or the row could not be read). Each distinct raw value of a column is converted once
         per chunk (converters are pure functions of the value), so a chunk costs one dictionary
@@ -387,7 +415,7 @@ class RowPlan:
         if self.profile.target == "incidents":
             records = self._derive_incidents_many(numbers, cols, issues)
         else:
-            records = self._derive_rows(numbers, cols, issues)
+            records = Records.from_dicts(self.columns, self._derive_rows(numbers, cols, issues))
         keys = cols.get("record_key") or [None] * size
         invalid = [
             (numbers[k], chunk[k][1], issues[k], None if k in unreadable else keys[k])
@@ -469,7 +497,7 @@ class RowPlan:
 
     def _derive_incidents_many(
         self, numbers: list[int], cols: dict[str, list[Any]], issues: dict[int, list[RowIssue]]
-    ) -> list[dict[str, Any]]:
+    ) -> Records:
         """:meth:`_derive_incidents` for a whole chunk, column by column (same checks, same
         messages, in the same order)."""
         size = len(numbers)
@@ -564,12 +592,12 @@ class RowPlan:
         names = self.columns
         lists = [derived.get(n) or cols.get(n) or none for n in names]
         if not issues:
-            return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
-        return [
-            dict(zip(names, values, strict=True))
-            for k, values in enumerate(zip(*lists, strict=True))
-            if k not in issues
-        ]
+            return Records(names, lists, size)
+        keep = [k for k in range(size) if k not in issues]
+        if not keep:
+            return Records(names, [[] for _ in names], 0)
+        pick = operator.itemgetter(*keep, keep[0])  # two indexes at least: always a tuple
+        return Records(names, [list(pick(col)[:-1]) for col in lists], len(keep))
 
     def safe_raw(self, values: list[Any]) -> dict[str, Any]:
         """The row as read, for the quarantine table: identifiers pseudonymised, text scrubbed,

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marsad.config import Settings
 from marsad.errors import IngestError, MarsadError
-from marsad.ingest._convert import RowIssue, RowPlan
+from marsad.ingest._convert import Records, RowIssue, RowPlan
 from marsad.ingest._dedup import link_duplicates
 from marsad.ingest._profile import Profile, load_profile
 from marsad.ingest._pseudonym import Pseudonymiser
@@ -251,7 +251,7 @@ def _run(
     # database's work (COPY, index maintenance, commit) overlaps with the conversion, which holds
     # the GIL only between database calls. Chunks are committed one by one in file order, each
     # with its counters, so an interruption still leaves whole chunks only.
-    pending: queue.Queue[tuple[list[Any], list[dict[str, Any]], int, Any] | None] = queue.Queue(
+    pending: queue.Queue[tuple[Records, list[dict[str, Any]], int, Any] | None] = queue.Queue(
         maxsize=2
     )
     failure: list[BaseException] = []
@@ -333,7 +333,7 @@ def _store_chunk(
     store: Store,
     writer: Writer,
     batch_id: int,
-    records: list[dict[str, Any]],
+    records: Records,
     bad: list[dict[str, Any]],
     count: int,
     now: Any,
@@ -341,7 +341,11 @@ def _store_chunk(
 ) -> None:
     """One chunk's records, quarantined rows, counters and the quarantine entries they fix or
     supersede, in one transaction."""
-    fixed = [k for r in records if (k := r.get("record_key")) is not None] if resolve else []
+    fixed = (
+        [k for k in records.column("record_key") if k is not None]
+        if resolve and "record_key" in records.names
+        else []
+    )
     with store.begin() as conn:
         accepted = writer.write(conn, records, now) if records else 0
         if resolve:

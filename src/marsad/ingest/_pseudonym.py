@@ -19,7 +19,7 @@ Normalisation by kind makes equal identifiers written differently meet:
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import re
 import unicodedata
 
@@ -69,6 +69,13 @@ class Pseudonymiser:
         if len(key) < 16:
             raise ValueError("the pseudonymisation key must be at least 16 bytes")
         self._key = key
+        # RFC 2104: HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to
+        # the block size (hashed first when longer). The two keyed states are computed once;
+        # each value then costs two copies and two updates instead of a fresh HMAC set-up.
+        block = hashlib.sha256().block_size
+        padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
         self._cache: dict[tuple[str, str], str] = {}
 
     def __call__(self, kind: str, value: str) -> str:
@@ -77,13 +84,19 @@ class Pseudonymiser:
         hit = self._cache.get(k)
         if hit is not None:
             return hit
-        norm = normalise_identifier(kind, value)
-        # one-shot HMAC (RFC 2104) computed by OpenSSL: no Python-level hash objects
-        out = hmac.digest(self._key, f"{kind}:{norm}".encode(), "sha256").hex()
+        out = self._hmac(f"{kind}:{normalise_identifier(kind, value)}".encode())
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[k] = out
         return out
+
+    def _hmac(self, message: bytes) -> str:
+        """HMAC-SHA-256 of ``message`` under the key, in hex (equal to ``hmac.digest``)."""
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     def record_key(self, source_code: str, record_id: str) -> str:
         """Pseudonym of a source's own record id; scoped to the source, so unlinkable across."""

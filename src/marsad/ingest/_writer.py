@@ -17,9 +17,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Connection, Table, text
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Float, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
+from marsad.ingest._convert import Records
 from marsad.store import Store
 from marsad.store import tables as s
 
@@ -65,10 +66,18 @@ class Writer:
             table.c[name].type._cached_bind_processor(dialect) for name in order
         ]
         self.procs = [(i, proc) for i, proc in enumerate(procs) if proc is not None]
+        # columns whose equal values always bind alike (not DateTime: equal instants in two
+        # time zones are equal values that SQLite stores as different strings)
+        self.memo = {
+            i
+            for i, name in enumerate(order)
+            if isinstance(table.c[name].type, Date | Boolean | Float)
+            and not isinstance(table.c[name].type, DateTime)
+        }
         self.json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
         self.extra: dict[str, Any] = {}
 
-    def write(self, conn: Connection, records: list[dict[str, Any]], now: datetime) -> int:
+    def write(self, conn: Connection, records: Records, now: datetime) -> int:
         """Insert ``records``; returns how many were new."""
         extra: dict[str, Any] = {}
         if "batch_id" in self.cols:
@@ -99,11 +108,9 @@ class Writer:
             )
         return inserted
 
-    def _executemany(
-        self, conn: Connection, records: list[dict[str, Any]], extra: dict[str, Any]
-    ) -> int:
+    def _executemany(self, conn: Connection, records: Records, extra: dict[str, Any]) -> int:
         # column by column: a constant (batch, source, time) is bound once, and each column's
-        # bind processor runs in one comprehension over its non-null values
+        # bind processor runs once per distinct non-null value
         n = len(records)
         columns: list[list[Any]] = []
         procs = dict(self.procs)
@@ -113,9 +120,13 @@ class Writer:
                 value = extra[name]
                 columns.append([proc(value) if proc and value is not None else value] * n)
                 continue
-            col = [r[name] for r in records]
+            col = records.column(name)
             if proc is not None:
-                col = [None if v is None else proc(v) for v in col]
+                col = (
+                    _apply(proc, col)
+                    if i in self.memo
+                    else [None if v is None else proc(v) for v in col]
+                )
             columns.append(col)
         rows = zip(*columns, strict=True)
         params: list[Any] = (
@@ -132,7 +143,7 @@ class Writer:
             cursor.close()
         return int(count) if count is not None and count >= 0 else len(records)
 
-    def _copy(self, conn: Connection, records: list[dict[str, Any]], extra: dict[str, Any]) -> int:
+    def _copy(self, conn: Connection, records: Records, extra: dict[str, Any]) -> int:
         from psycopg.types.json import Json
 
         cols = self.cols
@@ -140,20 +151,25 @@ class Writer:
         conflict = " ON CONFLICT DO NOTHING" if self.table.name in _HAS_UNIQUE else ""
         raw = conn.connection.driver_connection
         assert raw is not None
-        json_idx = [i for i, c in enumerate(cols) if c in self.json_cols]
+        n = len(records)
+        columns: list[list[Any]] = []
+        for c in cols:
+            if c in extra:
+                columns.append([extra[c]] * n)
+                continue
+            col = records.column(c)
+            if c in self.json_cols:
+                col = [None if v is None else Json(v) for v in col]
+            columns.append(col)
         with raw.cursor() as cur:
             cur.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS _marsad_stage ON COMMIT DROP AS "
                 f"SELECT {names} FROM {self.table.name} WITH NO DATA"
             )
             with cur.copy(f"COPY _marsad_stage ({names}) FROM STDIN") as copy:
-                for r in records:
-                    r.update(extra)
-                    row = [r[c] for c in cols]
-                    for i in json_idx:
-                        if row[i] is not None:
-                            row[i] = Json(row[i])
-                    copy.write_row(row)
+                write_row = copy.write_row
+                for row in zip(*columns, strict=True):
+                    write_row(row)
             insert = f"INSERT INTO {self.table.name} ({names}) SELECT {names} FROM _marsad_stage{conflict}"
             if self.table is s.incidents:
                 # the reported category of each new incident, from the rows the insert returns
@@ -170,3 +186,13 @@ class Writer:
                 count = cur.rowcount
             cur.execute("DROP TABLE _marsad_stage")
         return int(count)
+
+
+def _apply(proc: Callable[[Any], Any], col: list[Any]) -> list[Any]:
+    """``proc`` of every non-null value of ``col``, computed once per distinct value (dates and
+    flags repeat within a chunk)."""
+    memo: dict[Any, Any] = {None: None}
+    for v in set(col):
+        if v is not None:
+            memo[v] = proc(v)
+    return [memo[v] for v in col]
