@@ -15,6 +15,11 @@ sextortion sequence described by Europol's IOCTA and Wolak et al. 2018):
 
 The same words in reverse order therefore score lower (``order`` near 0), and one isolated
 cue scores low (small ``mass``).
+
+Turn order. When every turn has a time that parses as ISO 8601 (:func:`time_order`), the
+stages are ordered by time (stable for equal times): platform exports often list the newest
+message first. Otherwise the turns are taken in the order given. Either way every turn index
+reported (stages, evidence) is the caller's index, the turn's position in the list given.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from marsad.detect._results import Evidence, StageHit, TextResult, Turn
 from marsad.detect._rules import RuleEngine, TextAnalysis
 
-__all__ = ["analyse_turns"]
+__all__ = ["analyse_turns", "time_order"]
 
 
 def _order(first: dict[str, int], ranks: dict[str, int]) -> float:
@@ -49,20 +55,78 @@ def _order(first: dict[str, int], ranks: dict[str, int]) -> float:
     return (conc + 0.5 * ties) / total
 
 
+def _parse_time(value: str) -> datetime | None:
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def time_order(turns: Sequence[Turn]) -> tuple[list[int], str, str | None]:
+    """The order in which to analyse ``turns``: ``(indices, basis, note)``.
+
+    ``basis`` is ``"time"`` when every turn has an ISO 8601 time (the indices then sort the
+    turns by time, stable for equal times), else ``"given"`` (the indices are the list order).
+    ``note`` says why the times were not used when some turns have one (None otherwise)."""
+    given = list(range(len(turns)))
+    timed = [i for i, t in enumerate(turns) if t.time is not None and str(t.time).strip()]
+    if not timed:
+        return given, "given", None
+    if len(timed) < len(turns):
+        return (
+            given,
+            "given",
+            f"{len(turns) - len(timed)} of {len(turns)} turns have no time: turns taken in the "
+            "order given",
+        )
+    parsed: list[datetime] = []
+    for i, t in enumerate(turns):
+        when = _parse_time(str(t.time))
+        if when is None:
+            return (
+                given,
+                "given",
+                f"turn {i}: time {t.time!r} is not ISO 8601: turns taken in the order given",
+            )
+        parsed.append(when)
+    aware = {p.tzinfo is not None and p.utcoffset() is not None for p in parsed}
+    if len(aware) > 1:
+        return (
+            given,
+            "given",
+            "some times have a UTC offset and some do not: turns taken in the order given",
+        )
+    return sorted(given, key=parsed.__getitem__), "time", None
+
+
 def analyse_turns(
     engine: RuleEngine,
     turns: Sequence[Turn],
     analyses: Sequence[TextAnalysis],
     results: Sequence[TextResult],
+    order: Sequence[int] | None = None,
 ) -> tuple[dict[str, float], dict[str, float], tuple[StageHit, ...], str | None, list[Evidence]]:
-    """Risks, order factors, stages, driver and stage evidence of a conversation."""
+    """Risks, order factors, stages, driver and stage evidence of a conversation.
+
+    ``order`` lists the turn indices in the order the turns happened (default: as given);
+    stages and evidence keep the caller's indices."""
     cfg = engine.config
     threshold = cfg.threshold
+    if not len(turns) == len(analyses) == len(results):
+        raise ValueError("turns, analyses and results must be of one length")
+    seq = list(range(len(turns))) if order is None else list(order)
+    if sorted(seq) != list(range(len(turns))):
+        raise ValueError("order must list every turn index once")
+    pos = {i: p for p, i in enumerate(seq)}
     stage_turns: dict[str, list[int]] = defaultdict(list)
     stage_speakers: dict[str, Counter[str]] = defaultdict(Counter)
     evidence: list[Evidence] = []
     minor_speakers: set[str] = set()
-    for i, (turn, a) in enumerate(zip(turns, analyses, strict=True)):
+    for i in seq:
+        turn, a = turns[i], analyses[i]
         if turn.age is not None and turn.age < 18:
             minor_speakers.add(turn.speaker)
         if (
@@ -103,7 +167,7 @@ def analyse_turns(
             ]
             if not by_driver:
                 continue
-            first[stage] = min(by_driver)
+            first[stage] = min(pos[t] for t in by_driver)
             mass += float(spec["weight"])
         ranks = {s: int(spec["rank"]) for s, spec in table.items()}
         o = _order(first, ranks)
@@ -120,7 +184,7 @@ def analyse_turns(
             speakers=tuple(sorted(stage_speakers[s])),
             driver=stage_speakers[s].most_common(1)[0][0],
         )
-        for s, ts in sorted(stage_turns.items(), key=lambda kv: min(kv[1]))
+        for s, ts in sorted(stage_turns.items(), key=lambda kv: min(pos[t] for t in kv[1]))
         if ts
     )
     return risk, order, stages, driver, evidence

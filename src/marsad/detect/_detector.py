@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from marsad.detect._conversation import analyse_turns
+from marsad.detect._conversation import analyse_turns, time_order
 from marsad.detect._lexicon import load_lexicon
 from marsad.detect._results import ConversationResult, Evidence, TextResult, Turn
 from marsad.detect._rules import RuleEngine
@@ -165,7 +165,14 @@ class Detector:
 
     # -- conversations ----------------------------------------------------------------------
     def detect_conversation(self, turns: Sequence[Turn]) -> ConversationResult:
-        """Grooming and sextortion risk, stages with their turns, driver, and turn results."""
+        """Grooming and sextortion risk, stages with their turns, driver, and turn results.
+
+        When every turn has an ISO 8601 ``time`` the turns are analysed in time order (exports
+        often list the newest message first), else in the order given; ``order_basis`` on the
+        result says which. Turn indices (stages, evidence, ``turn_results``) are always the
+        positions in ``turns``. The grooming and sextortion scores and categories of the
+        conversation are its ``risk``: a single turn's own score for them is in ``turn_results``.
+        """
         if not turns:
             raise DetectError("a conversation needs at least one turn.", code="detect.no_turns")
         for i, turn in enumerate(turns):
@@ -179,29 +186,31 @@ class Detector:
             results = [
                 self._blend(t.text, r, m) for t, r, m in zip(turns, results, ms, strict=True)
             ]
-        risk, order, stages, driver, stage_ev = analyse_turns(self.engine, turns, analyses, results)
+        seq, order_basis, order_note = time_order(turns)
+        risk, order, stages, driver, stage_ev = analyse_turns(
+            self.engine, turns, analyses, results, seq
+        )
         cats = list(self.engine.categories)
         scores = {c: max((r.scores[c] for r in results), default=0.0) for c in cats}
-        scores["grooming"] = max(scores["grooming"], risk["grooming"])
-        scores["sextortion"] = max(scores["sextortion"], risk["sextortion"])
+        # the conversation's grooming and sextortion are its risk (stages, their order, the
+        # minor factor), not one turn's score: a turn's own secrecy or threat cue is a stage
+        scores["grooming"] = risk["grooming"]
+        scores["sextortion"] = risk["sextortion"]
         positive = tuple(c for c in cats if scores[c] >= self.threshold)
         evidence: list[Evidence] = []
-        for i, r in enumerate(results):
-            for e in r.evidence:
+        for i in seq:
+            for e in results[i].evidence:
                 if e.category in positive:
                     evidence.append(
                         Evidence(e.category, e.start, e.end, e.text, e.rule, e.weight, turn=i)
                     )
         for cat in ("grooming", "sextortion"):
             if cat in positive and not any(e.category == cat for e in evidence):
-                names = {
-                    s
-                    for s in (
-                        self.engine.config.grooming_stages
-                        if cat == "grooming"
-                        else self.engine.config.sextortion_stages
-                    )
-                }
+                names = set(
+                    self.engine.config.grooming_stages
+                    if cat == "grooming"
+                    else self.engine.config.sextortion_stages
+                )
                 evidence.extend(
                     Evidence(
                         cat,
@@ -235,6 +244,8 @@ class Detector:
             order=order,
             turn_results=tuple(results),
             detector_version=self.version,
+            order_basis=order_basis,
+            order_note=order_note,
         )
 
 

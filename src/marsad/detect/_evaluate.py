@@ -278,7 +278,8 @@ class ConversationEvaluation:
     """Conversation-level evaluation: each conversation is labelled grooming, sextortion or
     benign_*; the prediction is the pattern whose risk reaches the threshold (the larger one
     when both do), else benign. ``order_sensitive`` counts harmful conversations whose risk
-    drops when their turns are reversed."""
+    drops when their turns are reversed (and their times dropped, since turns with times are
+    analysed in time order)."""
 
     n: int
     per_label: dict[str, Scores]
@@ -345,7 +346,10 @@ def evaluate_conversations(
         pred.append(p)
         if label != "benign":
             harmful += 1
-            rev = detector.detect_conversation(turns[::-1])
+            # the same turns in reverse order: without their times, which would put them back
+            rev = detector.detect_conversation(
+                [Turn(t.speaker, t.text, None, t.age) for t in turns[::-1]]
+            )
             sensitive += rev.risk[label] < r.risk[label]
     per = {
         lab: Scores.of(

@@ -115,6 +115,10 @@ class ConversationResult:
     order (pair concordance, as in Kendall's tau), times a minor factor for grooming
     (O'Connell 2003's stages of online grooming; Kloess et al. 2019). ``driver`` is the speaker
     who voices most stage cues. ``turn_results`` are the single-text results of every turn.
+    ``order_basis`` is ``"time"`` when the turns were analysed in the order of their times
+    (every turn had an ISO 8601 time), else ``"given"`` (list order); ``order_note`` says why
+    the times were not used when only some turns had a parseable one. Turn indices are always
+    positions in the list given.
     """
 
     harmful: bool
@@ -129,6 +133,8 @@ class ConversationResult:
     order: dict[str, float] = field(default_factory=dict)
     turn_results: tuple[TextResult, ...] = ()
     detector_version: str = ""
+    order_basis: str = "given"
+    order_note: str | None = None
 
     @property
     def grooming_risk(self) -> float:
@@ -150,4 +156,6 @@ class ConversationResult:
             "languages": list(self.languages),
             "evidence": [e.to_dict() for e in self.evidence],
             "detector_version": self.detector_version,
+            "order_basis": self.order_basis,
+            "order_note": self.order_note,
         }

@@ -1,0 +1,132 @@
+"""Regression tests for the second user review of ``marsad detect`` (issue 3): wrong decisions
+the review found, each checked through the public API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.detect import Detector, Turn, detect_jsonl
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector.default()
+
+
+# -- conversations: time order, and categories that follow the risk --------------------------
+
+GROOMING = [
+    ("A", "Salut, t'es nouvelle ici ?"),
+    ("B", "oui"),
+    ("A", "T'as quel âge ?"),
+    ("B", "12 ans"),
+    ("A", "T'es trop mature pour ton âge"),
+    ("A", "Ne dis rien à tes parents, c'est notre secret"),
+    ("A", "Viens sur Snapchat c'est plus tranquille"),
+    ("A", "Envoie une photo de toi"),
+    ("A", "On pourrait se voir samedi"),
+]
+
+
+def _timed(turns: list[tuple[str, str]]) -> list[Turn]:
+    return [Turn(s, t, f"2026-03-01T10:{i:02d}:00") for i, (s, t) in enumerate(turns)]
+
+
+def test_newest_first_export_is_analysed_in_time_order(det: Detector) -> None:
+    forward = det.detect_conversation(_timed(GROOMING))
+    newest_first = det.detect_conversation(_timed(GROOMING)[::-1])
+    assert forward.order_basis == newest_first.order_basis == "time"
+    assert newest_first.order_note is None
+    assert newest_first.grooming_risk == forward.grooming_risk >= 0.7
+    assert "grooming" in newest_first.categories
+    # indices are positions in the list given: "T'as quel âge ?" is turn 6 of the reversed list
+    stages = {s.stage: s for s in newest_first.stages}
+    assert stages["age_probing"].turns == (len(GROOMING) - 1 - 2,)
+    assert [s.stage for s in newest_first.stages] == [s.stage for s in forward.stages]
+    reversed_turns = _timed(GROOMING)[::-1]
+    for e in newest_first.evidence:
+        assert e.turn is not None
+        assert reversed_turns[e.turn].text[e.start : e.end] == e.text
+    # turn results stay in the caller's order too
+    assert newest_first.turn_results[0] == det.detect(reversed_turns[0].text)
+
+
+def test_equal_times_keep_the_given_order(det: Detector) -> None:
+    same = [Turn(s, t, "2026-03-01T10:00:00Z") for s, t in GROOMING]
+    r = det.detect_conversation(same)
+    assert r.order_basis == "time"
+    assert (
+        r.grooming_risk == det.detect_conversation([Turn(s, t) for s, t in GROOMING]).grooming_risk
+    )
+
+
+@pytest.mark.parametrize(
+    ("times", "note"),
+    [
+        (["2026-03-01T10:00:00"] * 3 + [None] * 6, "6 of 9 turns have no time"),
+        (["2026-03-01T10:00:00"] * 8 + ["hier soir"], "turn 8: time 'hier soir' is not ISO 8601"),
+        (
+            ["2026-03-01T10:00:00+01:00"] + ["2026-03-01T10:00:00"] * 8,
+            "some times have a UTC offset and some do not",
+        ),
+    ],
+)
+def test_partial_or_bad_times_keep_the_given_order_and_say_so(
+    det: Detector, times: list[str | None], note: str
+) -> None:
+    turns = [Turn(s, t, when) for (s, t), when in zip(GROOMING[::-1], times, strict=True)]
+    r = det.detect_conversation(turns)
+    assert r.order_basis == "given"
+    assert r.order_note is not None and r.order_note.startswith(note)
+    assert r.grooming_risk < 0.5  # analysed as given: newest first, so out of order
+
+
+def test_no_times_is_the_given_order_without_a_note(det: Detector) -> None:
+    r = det.detect_conversation([Turn(s, t) for s, t in GROOMING])
+    assert (r.order_basis, r.order_note) == ("given", None)
+
+
+def test_reversed_grooming_chat_is_not_called_grooming(det: Detector) -> None:
+    """A turn's own secrecy cue ("c'est notre secret") made the reversed chat harmful with a
+    grooming risk far below the threshold; the category now follows the risk."""
+    r = det.detect_conversation([Turn(s, t) for s, t in GROOMING[::-1]])
+    assert r.grooming_risk < det.threshold
+    assert "grooming" not in r.categories
+    assert r.scores["grooming"] == r.grooming_risk
+    assert r.harmful == bool(r.categories)
+    # the turn on its own still says what it says
+    assert any("grooming" in t.categories for t in r.turn_results)
+    for cat in ("grooming", "sextortion"):
+        assert (cat in r.categories) == (r.risk[cat] >= det.threshold)
+
+
+def test_batch_json_only_adds_the_order_keys(det: Detector, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    line = {
+        "id": "c1",
+        "turns": [
+            {"speaker": s, "text": t, "time": f"2026-03-01T10:{i:02d}:00"}
+            for i, (s, t) in enumerate(GROOMING)
+        ][::-1],
+    }
+    src.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    detect_jsonl(det, src, tmp_path / "out.jsonl")
+    out = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    for key in (
+        "harmful",
+        "risk",
+        "stages",
+        "driver",
+        "categories",
+        "scores",
+        "language",
+        "languages",
+        "evidence",
+        "detector_version",
+    ):
+        assert key in out
+    assert out["order_basis"] == "time" and out["order_note"] is None
+    assert "grooming" in out["categories"]
