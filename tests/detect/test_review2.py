@@ -130,3 +130,27 @@ def test_batch_json_only_adds_the_order_keys(det: Detector, tmp_path: Path) -> N
         assert key in out
     assert out["order_basis"] == "time" and out["order_note"] is None
     assert "grooming" in out["categories"]
+
+
+# -- the generator keeps the hand-written conversations ---------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_generator_keeps_hand_written_conversations() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_review2", DATA / "generate.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    for name, rows in (
+        ("conversations_dev.jsonl", gen.dev_conversations()),
+        ("conversations_heldout.jsonl", gen.heldout_conversations()),
+    ):
+        want = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        assert (DATA / name).read_text(encoding="utf-8") == want, f"regenerate {name}"
+    ids = {c["id"] for c in gen.dev_conversations()}
+    hand = {c[0] for c in gen.templates_dev.CONVERSATIONS}
+    assert len(hand) >= 20 and hand <= ids
+    assert {"dev-conv-fr-market-0", "dev-conv-en-trade-0", "dev-conv-ary-Latn-sextpay-0"} <= hand

@@ -4,6 +4,10 @@
 
 writes ``dev.csv`` / ``heldout.csv`` (id, language, categories, kind, split, text) and
 ``conversations_dev.jsonl`` / ``conversations_heldout.jsonl`` beside this file.
+
+Hand-written conversations go in ``templates_dev.CONVERSATIONS`` (development) or
+``templates_heldout.CONVERSATIONS`` (held-out), not straight into the ``.jsonl`` files: the
+files are rewritten from the templates, so a line added only there would be lost.
 """
 
 from __future__ import annotations
@@ -154,6 +158,9 @@ def dev_conversations() -> list[dict[str, object]]:
             out.append(
                 _conv(f"dev-conv-{lang}-child-{n}", lang, "benign_child", turns, {"A": 11, "B": 11})
             )
+    # hand-written conversations: written out after the generated ones, never dropped
+    for cid, lang, label, turns, ages in getattr(templates_dev, "CONVERSATIONS", ()):
+        out.append(_conv(cid, lang, label, turns, ages))
     return out
 
 
