@@ -160,6 +160,9 @@ def run(
     if chosen != 1:
         err_console.print(t("detect.need_input", ui))
         raise typer.Exit(code=2)
+    if text is not None and not text.strip():
+        err_console.print(f"[bold red]{t('cli.error', ui)}[/] {t('detect.empty_text', ui)}")
+        raise typer.Exit(code=2)
     try:
         detector = _detector(lexicons, model, blend)
         if text is not None:
