@@ -214,6 +214,8 @@ class RowPlan:
             def pseudonym(raw: Any) -> str:
                 return pseudo(kind, _text(raw))
 
+            # a column of text cells is pseudonymised in one call (see _convert_strings)
+            pseudonym.many = lambda cells: pseudo.many(kind, [c.strip() for c in cells])  # type: ignore[attr-defined]
             return pseudonym
         if ftype == "age_band":
             if spec.scheme is None:  # population: the scheme is in its own column
@@ -383,8 +385,9 @@ class RowPlan:
         if self.record_idx is not None:
             source = self.profile.source.code
             rcol = self.profile.record_id.column  # type: ignore[union-attr]
-            record_key = self.pseudo.record_key
             out_col = [None] * size
+            present: list[int] = []
+            ids: list[str] = []
             for k, raw in enumerate(column(self.record_idx)):
                 if _is_na(raw, na):
                     add(
@@ -397,7 +400,10 @@ class RowPlan:
                         ),
                     )
                 else:
-                    out_col[k] = record_key(source, _text(raw))
+                    present.append(k)
+                    ids.append(f"{source}:{_text(raw)}")  # as Pseudonymiser.record_key
+            for k, key in zip(present, self.pseudo.many("id", ids), strict=True):
+                out_col[k] = key
             cols["record_key"] = out_col
         for k_name, v in self.constants.items():
             got_col = cols.get(k_name)
@@ -439,6 +445,8 @@ class RowPlan:
         na, known = self.na, self._na_known
         results: list[Any] = []
         state = np.zeros(len(uniques) + 1, dtype=np.int8)  # 0 value, 1 missing, 2 bad
+        many = getattr(conv, "many", None)  # converts a list of cells at once, never bad
+        later: list[int] = []
         for u, raw in enumerate(uniques):
             missing = known.get(raw)
             if missing is None:
@@ -449,6 +457,10 @@ class RowPlan:
                 results.append(None)
                 state[u] = 1
                 continue
+            if many is not None:
+                results.append(raw)
+                later.append(u)
+                continue
             try:
                 results.append(conv(raw))
             except _Bad as bad:
@@ -456,6 +468,9 @@ class RowPlan:
                     _Bad(bad.code, bad.reason, bad.show_value)
                 )  # no traceback (it would keep the chunk alive)
                 state[u] = 2
+        if later:
+            for u, got in zip(later, many([results[u] for u in later]), strict=True):  # type: ignore[misc]
+                results[u] = got
         results.append(None)  # code -1 (pandas' missing value; not produced for str cells)
         state[-1] = 1
         values = np.empty(len(results), dtype=object)
@@ -717,7 +732,7 @@ class RowPlan:
 
 # -- value converters (module level: small closures, cached where values repeat) ---------------
 def _text(raw: Any) -> str:
-    if isinstance(raw, str):
+    if raw.__class__ is str or isinstance(raw, str):
         return raw.strip()
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import partial
 
 __all__ = ["Pseudonymiser", "normalise_identifier"]
 
@@ -62,6 +63,9 @@ def normalise_identifier(kind: str, value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value).split())
 
 
+_CACHE_PER_KIND = 100_000
+
+
 class Pseudonymiser:
     """Computes keyed pseudonyms; caches recent values (identifiers repeat within a file)."""
 
@@ -76,27 +80,32 @@ class Pseudonymiser:
         padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
-        self._cache: dict[tuple[str, str], str] = {}
+        self._caches: dict[str, dict[str, str]] = {}  # per kind: raw value -> pseudonym
 
     def __call__(self, kind: str, value: str) -> str:
         """The hex pseudonym of ``value`` (an identifier of ``kind``)."""
-        k = (kind, value)
-        hit = self._cache.get(k)
-        if hit is not None:
-            return hit
-        out = self._hmac(f"{kind}:{normalise_identifier(kind, value)}".encode())
-        if len(self._cache) > 200_000:
-            self._cache.clear()
-        self._cache[k] = out
-        return out
+        return self.many(kind, [value])[0]
 
-    def _hmac(self, message: bytes) -> str:
-        """HMAC-SHA-256 of ``message`` under the key, in hex (equal to ``hmac.digest``)."""
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
+    def many(self, kind: str, values: list[str]) -> list[str]:
+        """The pseudonyms of ``values`` (identifiers of ``kind``), in order."""
+        cache = self._caches.get(kind)
+        if cache is None or len(cache) > _CACHE_PER_KIND:
+            cache = self._caches[kind] = {}
+        inner, outer = self._inner, self._outer
+        prefix = kind + ":"
+        normalise = normalise_phone if kind == "phone" else partial(normalise_identifier, kind)
+        out: list[str] = []
+        append = out.append
+        for value in values:
+            hit = cache.get(value)
+            if hit is None:
+                h = inner.copy()
+                h.update((prefix + normalise(value)).encode())
+                o = outer.copy()
+                o.update(h.digest())
+                hit = cache[value] = o.hexdigest()
+            append(hit)
+        return out
 
     def record_key(self, source_code: str, record_id: str) -> str:
         """Pseudonym of a source's own record id; scoped to the source, so unlinkable across."""

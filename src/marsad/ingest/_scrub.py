@@ -67,7 +67,6 @@ _NUMBERS = re.compile(
     re.VERBOSE,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]{1,29}(?<!\.)")
-_HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _CANDIDATE = re.compile(r"\d(?:[ .\-()]{0,2}\d){3,}")
 _INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -94,7 +93,7 @@ class Scrubber:
 
     def __init__(self, min_name_length: int = 3) -> None:
         self.min_name_length = min_name_length
-        self._names: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {}
+        self._names: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None, str]] = {}
 
     def __call__(self, text: str, names: Iterable[str] = ()) -> str:
         """Scrub ``text``; ``names`` are this record's values of the profile's name columns."""
@@ -104,17 +103,19 @@ class Scrubber:
             text = _URL.sub(PLACEHOLDERS["url"], text)
         if "@" in text:
             text = _EMAIL.sub(PLACEHOLDERS["email"], text)
-        first = _HAS_DIGIT.search(text)
-        if first:
-            folded = text if text.isascii() or not _INDIC.search(text) else text.translate(DIGITS)
-            text = _splice(text, folded, first.start())
+        # a text without a run of digits is returned as it is by _splice; Arabic-Indic digits
+        # are all above U+065F, which max() rules out for Latin text in one C loop
+        if text.isascii() or max(text) < "\u0660" or not _INDIC.search(text):
+            text = _splice(text, text, 0)
+        else:
+            text = _splice(text, text.translate(DIGITS), 0)
         if "@" in text:
             text = _HANDLE.sub(PLACEHOLDERS["handle"], text)
         for name in names:
             text = self._scrub_name(text, name)
         return text
 
-    def _pattern(self, name: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    def _pattern(self, name: str) -> tuple[tuple[str, ...], re.Pattern[str] | None, str]:
         found = self._names.get(name)
         if found is None:
             clean = " ".join(name.split())
@@ -122,25 +123,27 @@ class Scrubber:
             parts += [p for p in clean.split(" ") if len(p) >= self.min_name_length and p != clean]
             # the whole name first: at one position the alternation takes the longest form
             body = "|".join(r"\s+".join(map(re.escape, p.split(" "))) for p in parts)
-            prefix = _AR_PREFIX if _ARABIC.search(clean) else ""
+            # an attached Arabic proclitic is kept ("وسلمى" -> "و[NAME]"); without one the
+            # replacement is a plain string, which re substitutes without a Python call
+            arabic = _ARABIC.search(clean) is not None
+            head = r"(?<!\w)(?P<p>" + _AR_PREFIX + r")" if arabic else r"(?<!\w)"
             pattern = (
-                re.compile(r"(?<!\w)(?P<p>" + prefix + r")(?:" + body + r")(?!\w)", re.IGNORECASE)
-                if parts
-                else None
+                re.compile(head + r"(?:" + body + r")(?!\w)", re.IGNORECASE) if parts else None
             )
-            found = (tuple(p.casefold() for p in parts), pattern)
+            sub = _NAME_SUB if arabic else PLACEHOLDERS["name"]
+            found = (tuple(p.casefold() for p in parts), pattern, sub)
             if len(self._names) > 50_000:
                 self._names.clear()
             self._names[name] = found
         return found
 
     def _scrub_name(self, text: str, name: str) -> str:
-        folded, pattern = self._pattern(name)
+        folded, pattern, sub = self._pattern(name)
         if pattern is None:
             return text
         low = text.casefold()
         if any(f in low for f in folded):
-            text = pattern.sub(_NAME_SUB, text)
+            text = pattern.sub(sub, text)
         return text
 
 
