@@ -3,9 +3,11 @@
 ``data/darija_heldout.csv`` (133 texts, 58 hard negatives: banter, news, lyrics, gaming, a
 parent, literal animals and dirt, prayers) was written and committed **before** the Darija
 insult lexicons and never used to change them; ``data/darija_dev.csv`` (60 texts) was written
-afterwards and is the split the lexicons were checked on. Floors sit a little under what was
-measured (docs/detect.md, "Real Darija"); before the Darija insult lexicons the held-out recall
-was 0.200 (ary) and 0.171 (ary-Latn).
+afterwards and is the split the lexicons were checked on. ``data/darija_dev2.csv`` (208 texts,
+half Arabic script, half Arabizi, 80 hard negatives) was written and committed before the second
+round of Darija lexicon work and then tuned on. Floors sit a little under what was measured
+(docs/detect.md, "Real Darija"); before the Darija insult lexicons the held-out recall was 0.200
+(ary) and 0.171 (ary-Latn).
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ def det() -> Detector:
 
 @pytest.mark.parametrize(
     ("name", "precision", "recall"),
-    [("darija_heldout.csv", 0.90, 0.45), ("darija_dev.csv", 0.90, 0.75)],
+    [
+        ("darija_heldout.csv", 0.90, 0.45),
+        ("darija_dev.csv", 0.95, 0.90),
+        ("darija_dev2.csv", 0.95, 0.90),
+    ],
 )
 def test_darija_binary_per_script(
     det: Detector, name: str, precision: float, recall: float
