@@ -222,7 +222,11 @@ def train(
     ],
     out: Annotated[Path, typer.Option("--out", help="Directory for the model and its metadata.")],
     validation: Annotated[
-        float, typer.Option("--validation", help="Share of rows held out for the saved metrics.")
+        float,
+        typer.Option(
+            "--validation",
+            help="Share of rows held out for the saved metrics (0: none, nothing is measured).",
+        ),
     ] = 0.2,
     lang: LangOption = None,
 ) -> None:
@@ -245,7 +249,10 @@ def train(
             skipped=", ".join(rep.skipped) or "-",
         )
     )
-    _print_eval(rep.validation, ui)
+    if rep.validation is None:
+        err_console.print(f"[bold yellow]{t('detect.no_validation', ui)}[/]")
+    else:
+        _print_eval(rep.validation, ui)
 
 
 def _print_eval(rep: Any, ui: str) -> None:
@@ -313,13 +320,11 @@ def evaluate(
 
     ui = lang_of(lang)
     try:
+        # every input is read and checked before the long work and before any file is written
+        conv_items = read_conversations(conversations) if conversations else None
         detector = _detector(lexicons, model, blend)
         rep = evaluate_file(detector, labelled, errors_path=errors)
-        conv = (
-            evaluate_conversations(detector, read_conversations(conversations))
-            if conversations
-            else None
-        )
+        conv = evaluate_conversations(detector, conv_items) if conv_items is not None else None
     except MarsadError as exc:
         fail(exc, ui)
         return

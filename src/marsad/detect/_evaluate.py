@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from marsad.detect._detector import Detector
-from marsad.detect._labelled import LabelledText, read_labelled
+from marsad.detect._detector import MAX_CHARS, Detector
+from marsad.detect._labelled import LabelledText, read_input_bytes, read_labelled
 from marsad.detect._model import CharNgramModel
 from marsad.detect._results import TextResult
 from marsad.errors import DetectError
 
 __all__ = [
+    "CONVERSATION_LABELS",
     "ConversationEvaluation",
     "EvaluationReport",
     "Scores",
@@ -152,37 +153,17 @@ def evaluate(
     out_path = None
     if errors_path is not None:
         out_path = str(errors_path)
-        Path(errors_path).parent.mkdir(parents=True, exist_ok=True)
-        with Path(errors_path).open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(
-                [
-                    "id",
-                    "row",
-                    "language",
-                    "gold",
-                    "predicted",
-                    "missed",
-                    "extra",
-                    "evidence",
-                    "text",
-                ]
-            )
-            for k in wrong:
-                it, r = items[k], res[k]
-                w.writerow(
-                    [
-                        it.id,
-                        it.row,
-                        it.language,
-                        ";".join(sorted(gold[k])),
-                        ";".join(pred[k]),
-                        ";".join(sorted(set(gold[k]) - set(pred[k]))),
-                        ";".join(sorted(set(pred[k]) - set(gold[k]))),
-                        " | ".join(f"{e.category}:{e.rule}" for e in r.evidence[:8]),
-                        it.text,
-                    ]
-                )
+        _check_errors_path(errors_path)
+        try:
+            _write_errors(errors_path, items, res, gold, pred, wrong)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise DetectError(
+                f"Cannot write the errors file {errors_path}: {reason}.",
+                code="detect.cannot_write",
+                path=str(errors_path),
+                reason=reason,
+            ) from None
     return EvaluationReport(
         n=len(items),
         detector_version=detector.version,
@@ -197,10 +178,80 @@ def evaluate(
     )
 
 
+def _check_errors_path(errors_path: str | Path) -> None:
+    """Refuse an errors file that is a directory or lies under a file, before any work."""
+    p = Path(errors_path)
+    if p.is_dir():
+        raise DetectError(
+            f"The errors file {p} is a directory; give a file name (e.g. {p / 'errors.csv'}).",
+            code="detect.output_is_dir",
+            path=str(p),
+        )
+    _check_folder_possible(p.parent, p)
+
+
+def _check_folder_possible(folder: Path, path: Path) -> None:
+    """``folder`` exists as a directory or can be created (its nearest existing ancestor is a
+    directory)."""
+    q = folder
+    while not q.exists() and q != q.parent:
+        q = q.parent
+    if q.exists() and not q.is_dir():
+        raise DetectError(
+            f"Cannot write {path}: {q} is a file, not a folder.",
+            code="detect.cannot_write",
+            path=str(path),
+            reason=f"{q} is a file, not a folder",
+        )
+
+
+def _write_errors(
+    errors_path: str | Path,
+    items: Sequence[LabelledText],
+    res: Sequence[TextResult],
+    gold: Sequence[frozenset[str]],
+    pred: Sequence[Sequence[str]],
+    wrong: Sequence[int],
+) -> None:
+    Path(errors_path).parent.mkdir(parents=True, exist_ok=True)
+    with Path(errors_path).open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "id",
+                "row",
+                "language",
+                "gold",
+                "predicted",
+                "missed",
+                "extra",
+                "evidence",
+                "text",
+            ]
+        )
+        for k in wrong:
+            it, r = items[k], res[k]
+            w.writerow(
+                [
+                    it.id,
+                    it.row,
+                    it.language,
+                    ";".join(sorted(gold[k])),
+                    ";".join(pred[k]),
+                    ";".join(sorted(set(gold[k]) - set(pred[k]))),
+                    ";".join(sorted(set(pred[k]) - set(gold[k]))),
+                    " | ".join(f"{e.category}:{e.rule}" for e in r.evidence[:8]),
+                    it.text,
+                ]
+            )
+
+
 def evaluate_file(
     detector: Detector, path: str | Path, *, errors_path: str | Path | None = None
 ) -> EvaluationReport:
     """:func:`evaluate` on a labelled CSV file."""
+    if errors_path is not None:
+        _check_errors_path(errors_path)
     items, _ = read_labelled(path)
     return evaluate(detector, items, errors_path=errors_path)
 
@@ -214,7 +265,9 @@ class TrainReport:
     data_sha256: str
     categories: tuple[str, ...]
     skipped: tuple[str, ...]
-    validation: EvaluationReport
+    validation: EvaluationReport | None
+    """Scores of the model fitted without the held-out rows; ``None`` when nothing was held
+    out (``validation_share`` 0, or too few rows): no score was measured then."""
     model_version: str
 
 
@@ -230,13 +283,24 @@ def train_model(
 
     The metrics saved with the model come from a seeded random validation split
     (``validation_share``) scored by the model alone; the saved model is then refitted on
-    every row.
+    every row. With no validation rows (``validation_share`` 0, or too few rows) nothing is
+    measured: the report's ``validation`` is ``None`` and metadata.json says so
+    (``metrics.validation`` null, ``metrics.note``); scores on the training rows are not a
+    measurement and are not reported.
     """
     if not 0.0 <= validation_share < 0.9:
         raise DetectError(
             f"validation_share must be from 0 to 0.9; got {validation_share}.",
             code="detect.bad_param",
         )
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise DetectError(
+            f"--out {out} is an existing file; give a directory for the model.",
+            code="detect.out_is_file",
+            path=str(out),
+        )
+    _check_folder_possible(out, out)
     items, digest = read_labelled(path)
     rng = random.Random(seed)
     idx = list(range(len(items)))
@@ -246,7 +310,19 @@ def train_model(
     fit_on = [items[k] for k in idx[n_val:]]
     proto = model or CharNgramModel()
     params = proto.get_params()
-    metrics: dict[str, Any] = {}
+    metrics: dict[str, Any] = {
+        "validation": None,
+        "validation_share": validation_share,
+        "seed": seed,
+        "note": (
+            "no validation: every row was used for fitting and no held-out score was measured"
+            + (
+                f" (validation_share {validation_share} of {len(items)} rows is under one row)"
+                if validation_share > 0
+                else ""
+            )
+        ),
+    }
     validation: EvaluationReport | None = None
     if val:
         m = CharNgramModel(**params).fit([i.text for i in fit_on], [i.categories for i in fit_on])
@@ -258,10 +334,16 @@ def train_model(
             "seed": seed,
         }
     final = CharNgramModel(**params).fit([i.text for i in items], [i.categories for i in items])
-    final.save(out_dir, data_sha256=digest, metrics=metrics)
-    if validation is None:
-        det = Detector.default(model=final, blend="model")
-        validation = evaluate(det, items)
+    try:
+        final.save(out_dir, data_sha256=digest, metrics=metrics)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DetectError(
+            f"Cannot write the model to {out}: {reason}.",
+            code="detect.cannot_write",
+            path=str(out),
+            reason=reason,
+        ) from None
     return TrainReport(
         out_dir=str(out_dir),
         n=len(items),
@@ -297,29 +379,57 @@ class ConversationEvaluation:
         }
 
 
-def read_conversations(path: str | Path) -> list[dict[str, Any]]:
-    """Labelled conversations from JSON Lines (``id``, ``language``, ``label``, ``turns``)."""
+CONVERSATION_LABELS = ("grooming", "sextortion", "benign")
+"""Conversation labels; ``benign`` may carry a suffix (``benign_adult``, ``benign_child``)."""
+
+
+def _conversation_error(p: Path, n: int, reason: str) -> DetectError:
+    return DetectError(
+        f"{p}, line {n}: {reason}.", code="detect.conversations", path=str(p), line=n, reason=reason
+    )
+
+
+def read_conversations(path: str | Path, *, max_chars: int = MAX_CHARS) -> list[dict[str, Any]]:
+    """Labelled conversations from JSON Lines, one object a line: ``label`` (``grooming``,
+    ``sextortion``, ``benign`` or ``benign_<anything>`` such as ``benign_adult``), ``turns``
+    (as in batch mode: ``speaker``, ``text``, optional ``time`` and ``age``), optional ``id``
+    and ``language``. Blank lines are skipped; any other problem raises a :class:`DetectError`
+    naming the file, the line and the reason."""
     import json
 
-    out = []
+    from marsad.detect._batch import parse_turns
+
     p = Path(path)
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+    raw = read_input_bytes(p, "Conversations file")
+    out = []
+    allowed = "grooming, sextortion, benign or benign_<anything> (e.g. benign_adult, benign_child)"
+    for n, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _conversation_error(
+                p, n, f"invalid UTF-8 at byte {exc.start} of the line; save the file as UTF-8"
+            ) from None
+        text = text.removeprefix("\ufeff") if n == 1 else text
+        if not text.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DetectError(
-                f"{p.name}, line {n}: invalid JSON ({exc.msg}).", code="detect.labelled"
+            raise _conversation_error(
+                p, n, f"invalid JSON ({exc.msg} at column {exc.colno})"
             ) from None
-        if (
-            not isinstance(obj, dict)
-            or "label" not in obj
-            or not isinstance(obj.get("turns"), list)
+        if not isinstance(obj, dict):
+            raise _conversation_error(p, n, "expected a JSON object with 'label' and 'turns'")
+        label = obj.get("label")
+        if not isinstance(label, str) or not (
+            label in CONVERSATION_LABELS or label.startswith("benign_")
         ):
-            raise DetectError(
-                f"{p.name}, line {n}: needs 'label' and a list 'turns'.", code="detect.labelled"
-            )
+            got = "no 'label'" if label is None else f"label {label!r}"
+            raise _conversation_error(p, n, f"{got} is not a known label; allowed: {allowed}")
+        _, error = parse_turns(obj.get("turns"), max_chars)
+        if error:
+            raise _conversation_error(p, n, error)
         out.append(obj)
     return out
 
