@@ -154,3 +154,134 @@ def test_generator_keeps_hand_written_conversations() -> None:
     hand = {c[0] for c in gen.templates_dev.CONVERSATIONS}
     assert len(hand) >= 20 and hand <= ids
     assert {"dev-conv-fr-market-0", "dev-conv-en-trade-0", "dev-conv-ary-Latn-sextpay-0"} <= hand
+
+
+# -- 1. an audience alone is no threat to expose -----------------------------------------------
+
+WEDDING = {
+    "fr": [
+        ("A", "j'ai tes photos du mariage"),
+        ("B", "génial"),
+        ("A", "je les envoie à ta famille ce soir"),
+        ("B", "merci"),
+        ("A", "tu me dois 20 euros, paie quand tu peux"),
+    ],
+    "en": [
+        ("A", "i have your pics from the wedding"),
+        ("B", "great"),
+        ("A", "i'll send them to your family tonight"),
+        ("B", "thanks"),
+    ],
+    "ar": [
+        ("A", "عندي صورك من العرس"),
+        ("B", "رائع"),
+        ("A", "سأرسلها لعائلتك الليلة"),
+        ("B", "شكرا"),
+    ],
+    "ary": [
+        ("A", "عندي التصاور ديالك ديال العرس"),
+        ("B", "زوين"),
+        ("A", "غادي نصيفطهم للعائلة ديالك اليوم"),
+        ("B", "شكرا"),
+    ],
+    "ary-Latn": [
+        ("A", "3ndi tsawr dyalk dyal l3ers"),
+        ("B", "zwin"),
+        ("A", "ghadi nsifthom l la famille dyalk lyoum"),
+        ("B", "chokran"),
+    ],
+}
+
+EXPOSURE = {
+    "fr": [
+        "je vais tout montrer à tes parents",
+        "sinon je les envoie à ta famille",
+        "tout le monde verra",
+    ],
+    "en": [
+        "or i'll send them to your parents",
+        "i will send the video to your family",
+        "everyone will see",
+    ],
+    "ar": ["سأنشر صورك", "وإلا سأرسلها لعائلتك", "الجميع سيرى"],
+    "ary": ["غادي ننشر كلشي", "ولا نصيفطهم للعائلة ديالك", "نفضحك"],
+    "ary-Latn": ["ghadi nnchr kolchi", "wla nsifthom l la famille dyalk", "nfd7k"],
+}
+
+
+def _conv(det: Detector, turns: list[tuple[str, str]]):
+    return det.detect_conversation([Turn(s, t) for s, t in turns])
+
+
+@pytest.mark.parametrize("lang", sorted(WEDDING))
+def test_sending_wedding_photos_to_the_family_is_no_sextortion(det: Detector, lang: str) -> None:
+    r = _conv(det, WEDDING[lang])
+    stages = {s.stage for s in r.stages}
+    assert "threat_expose" not in stages and "image_possession" not in stages, stages
+    assert r.sextortion_risk < det.threshold and "sextortion" not in r.categories, r.risk
+
+
+@pytest.mark.parametrize("lang", sorted(EXPOSURE))
+def test_exposure_wording_is_a_threat_to_expose(det: Detector, lang: str) -> None:
+    for text in EXPOSURE[lang]:
+        r = _conv(det, [("A", text)])
+        assert "threat_expose" in {s.stage for s in r.stages}, text
+
+
+@pytest.mark.parametrize(
+    "text", ["ne dis rien à tes parents", "don't tell your parents", "لا تخبري والديك"]
+)
+def test_secrecy_about_the_parents_is_no_threat_to_expose(det: Detector, text: str) -> None:
+    stages = {s.stage for s in _conv(det, [("A", text)]).stages}
+    assert "secrecy" in stages and "threat_expose" not in stages, stages
+
+
+def test_a_real_sextortion_chat_still_scores(det: Detector) -> None:
+    r = _conv(
+        det,
+        [
+            ("A", "j'ai tes nudes"),
+            ("A", "envoie 500 euros sinon je les envoie à ta famille"),
+        ],
+    )
+    assert "sextortion" in r.categories
+    assert {"image_possession", "threat_expose", "payment_demand"} <= {s.stage for s in r.stages}
+
+
+# -- 3. plain photos are not intimate images ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("Un faux profil m'insulte et publie des commentaires sous mes photos", "sexual_deepfakes"),
+        ("Il publie des commentaires moqueurs sous mes photos", "ncii"),
+        ("حساب مجهول يسبني وينشر تعليقات ساخرة تحت صوري", "sextortion"),
+        ("He posts mocking comments under my pictures", "ncii"),
+        ("A fake profile insults me under my photos", "sexual_deepfakes"),
+    ],
+)
+def test_comments_under_my_photos_are_harassment_not_image_abuse(
+    det: Detector, text: str, wrong: str
+) -> None:
+    r = det.detect(text)
+    assert wrong not in r.categories, r.categories
+    assert "cyberharassment" in r.categories, r.categories
+    assert "signal.intimate_image" not in r.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Il a publié mes photos intimes sur Instagram sans mon accord", "ncii"),
+        ("Des photos de moi nue circulent dans un groupe", "ncii"),
+        ("He posted pictures of me naked in a group chat", "ncii"),
+        ("نشر صوري العارية في مجموعة", "ncii"),
+        ("Un faux profil publie des photos intimes truquées de moi", "sexual_deepfakes"),
+        ("envoie 500 dh ou je publie tes photos", "sextortion"),
+    ],
+)
+def test_intimate_wording_still_makes_an_intimate_image(
+    det: Detector, text: str, category: str
+) -> None:
+    assert category in det.detect(text).categories
