@@ -285,3 +285,42 @@ def test_intimate_wording_still_makes_an_intimate_image(
     det: Detector, text: str, category: str
 ) -> None:
     assert category in det.detect(text).categories
+
+
+# -- 4. news about a category, and idioms ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La police a arrêté un suspect de sextorsion à Rabat",
+        "The report documents sextortion cases reported to the hotline",
+        "Le suspect, soupçonné de cyberharcèlement, a été placé en garde à vue",
+        "Police arrested a suspect in a sextortion case in Tangier",
+    ],
+)
+def test_news_about_a_category_is_damped(det: Detector, text: str) -> None:
+    r = det.detect(text)
+    assert not r.harmful, (text, r.categories)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tu vas mourir de rire",
+        "t'es morte de fatigue ce soir",
+        "tu vas crever de faim si tu manges pas",
+        "tu me tues 😂",
+        "you're killing it",
+        "I'm dead 😂",
+    ],
+)
+def test_idioms_are_not_threats(det: Detector, text: str) -> None:
+    assert "threats" not in det.detect(text).categories
+
+
+@pytest.mark.parametrize(
+    "text", ["tu vas mourir sale pute", "t'es morte ce soir", "tu vas crever", "I'll kill you"]
+)
+def test_real_death_threats_stay_threats(det: Detector, text: str) -> None:
+    assert "threats" in det.detect(text).categories
