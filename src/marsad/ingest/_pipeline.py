@@ -127,8 +127,9 @@ def ingest_file(
         A file estimated to hold at least this many rows, and at least half as many as the
         target table already holds, is loaded with the table's non-unique indexes dropped and
         built again once at the end (before de-duplication), which is much faster than
-        maintaining them row by row. An interrupted load is repaired by the next import of any
-        file.
+        maintaining them row by row. On PostgreSQL the foreign keys of the tables it writes
+        are dropped too and added back (and checked over every row, once) at the end. An
+        interrupted load is repaired by the next import of any file.
 
     Raises
     ------
@@ -165,8 +166,12 @@ def ingest_file(
         skip = int(batch.rows_read)
         resolve = prof.record_id is not None and _has_open_keyed(store, source_id, batch.id)
         show = sys.stderr.isatty() if progress is None else progress
+        # the tables a load writes into: their foreign keys are dropped during a bulk load
+        keyed = [table.name] + (["incident_categories"] if prof.target == "incidents" else [])
         try:
-            store.restore_indexes(table.name)  # an earlier bulk load may have been interrupted
+            # an earlier bulk load may have been interrupted
+            store.restore_indexes(table.name)
+            store.restore_foreign_keys(keyed)
             bulk = _run(
                 store,
                 plan,
@@ -180,8 +185,10 @@ def ingest_file(
                 file.name,
                 rebuild_indexes_from,
                 resolve,
+                keyed,
             )
             store.restore_indexes(table.name)
+            store.restore_foreign_keys(keyed)
             if bulk:  # the planner's statistics predate the load: de-duplication needs new ones
                 store.analyze(table.name)
             with store.begin() as conn:
@@ -228,6 +235,7 @@ def _run(
     name: str,
     rebuild_indexes_from: int,
     resolve: bool = False,
+    keyed: list[str] | None = None,
 ) -> bool:
     """Store the file's rows; True when it was a bulk load (indexes dropped and rebuilt).
 
@@ -288,7 +296,7 @@ def _run(
                 if first:  # the writer is idle until the first chunk is queued
                     first = False
                     bulk = _maybe_drop_indexes(
-                        store, writer, reader, len(chunk), rebuild_indexes_from
+                        store, writer, reader, len(chunk), rebuild_indexes_from, keyed or []
                     )
                 while thread.is_alive():
                     try:
@@ -317,7 +325,7 @@ def _run(
 
 
 def _maybe_drop_indexes(
-    store: Store, writer: Writer, reader: Any, first_chunk: int, threshold: int
+    store: Store, writer: Writer, reader: Any, first_chunk: int, threshold: int, keyed: list[str]
 ) -> bool:
     total, done = reader.total, reader.position()
     expected = first_chunk if not total or not done else int(first_chunk * total / done)
@@ -325,6 +333,7 @@ def _maybe_drop_indexes(
         return False
     if 2 * expected >= store.count(writer.table.name):
         store.drop_secondary_indexes(writer.table.name)
+        store.drop_foreign_keys(keyed)  # PostgreSQL only: one trigger query per row otherwise
         return True
     return False
 
