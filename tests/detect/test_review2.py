@@ -324,3 +324,93 @@ def test_idioms_are_not_threats(det: Detector, text: str) -> None:
 )
 def test_real_death_threats_stay_threats(det: Detector, text: str) -> None:
     assert "threats" in det.detect(text).categories
+
+
+# -- 5. victims' narratives (the synthetic store's wording) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Je souhaite signaler des faits qui durent depuis deux semaines. Après un appel vidéo "
+            "sur Instagram, un inconnu a enregistré l'appel et exige de l'argent, sinon il envoie "
+            "la vidéo à mes contacts.",
+            "sextortion",
+        ),
+        (
+            "Après un appel vidéo, il exige de l'argent, sinon il envoie la vidéo à mes contacts.",
+            "sextortion",
+        ),
+        (
+            "After a video call on Instagram, a stranger recorded the call and demands money, "
+            "otherwise he sends the video to my contacts.",
+            "sextortion",
+        ),
+        (
+            "بعد مكالمة فيديو على إنستغرام، سجل المكالمة ويطلب مالا وإلا سيرسل الفيديو لأصدقائي.",
+            "sextortion",
+        ),
+        (
+            "Un faux profil a publié sur Instagram des photos intimes de moi sans mon accord.",
+            "ncii",
+        ),
+        (
+            "Intimate videos taken without my consent are circulating on Instagram; a fake profile "
+            "shared them.",
+            "ncii",
+        ),
+        ("نشر حساب مزيف صورا حميمة لي على إنستغرام دون موافقتي.", "ncii"),
+        (
+            "Je souhaite signaler des faits. J'ai reçu sans le demander des photos obscènes d'un "
+            "joueur inconnu sur Instagram.",
+            "sexual_harassment",
+        ),
+        (
+            "Un faux profil m'envoie des messages à caractère sexuel sur Instagram alors que je lui "
+            "ai dit d'arrêter.",
+            "sexual_harassment",
+        ),
+        ("تلقيت صورا فاحشة من زميل في العمل على إنستغرام دون أن أطلبها.", "sexual_harassment"),
+        (
+            "A fake profile sends me messages of a sexual nature on Instagram although I told him "
+            "to stop.",
+            "sexual_harassment",
+        ),
+    ],
+)
+def test_victims_narratives(det: Detector, text: str, category: str) -> None:
+    r = det.detect(text)
+    assert category in r.categories, r.categories
+    if category != "ncii":  # (a fake profile sharing real images is still also a "fake" cue)
+        assert "sexual_deepfakes" not in r.categories
+
+
+def test_synthetic_narratives_of_three_categories_are_found(det: Detector) -> None:
+    """Every core sentence of the synthetic store (fr, en, ar) for sextortion, ncii and sexual
+    harassment, with each opening, is found."""
+    from marsad.synth._text import CORES, OPENINGS
+
+    missed = []
+    for lang in ("fr", "en", "ar"):
+        for cat in ("sextortion", "ncii", "sexual_harassment"):
+            for core in CORES[lang][cat]:
+                for opening in ("", *OPENINGS[lang]):
+                    text = (opening + " " + core).format_map(
+                        {
+                            "perp": "un faux profil"
+                            if lang == "fr"
+                            else "a fake profile"
+                            if lang == "en"
+                            else "حساب مزيف",
+                            "platform": "Instagram",
+                            "amount": 2000,
+                            "name": "Sara",
+                            "cin": "AB123456",
+                            "when": "deux semaines",
+                            "age": 12,
+                        }
+                    )
+                    if cat not in det.detect(text).categories:
+                        missed.append((lang, cat, text))
+    assert not missed, missed
