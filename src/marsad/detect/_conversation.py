@@ -107,19 +107,19 @@ def analyse_turns(
     turns: Sequence[Turn],
     analyses: Sequence[TextAnalysis],
     results: Sequence[TextResult],
-    order: Sequence[int] | None = None,
+    sequence: Sequence[int] | None = None,
 ) -> tuple[dict[str, float], dict[str, float], tuple[StageHit, ...], str | None, list[Evidence]]:
     """Risks, order factors, stages, driver and stage evidence of a conversation.
 
-    ``order`` lists the turn indices in the order the turns happened (default: as given);
+    ``sequence`` lists the turn indices in the order the turns happened (default: as given);
     stages and evidence keep the caller's indices."""
     cfg = engine.config
     threshold = cfg.threshold
     if not len(turns) == len(analyses) == len(results):
         raise ValueError("turns, analyses and results must be of one length")
-    seq = list(range(len(turns))) if order is None else list(order)
+    seq = list(range(len(turns))) if sequence is None else list(sequence)
     if sorted(seq) != list(range(len(turns))):
-        raise ValueError("order must list every turn index once")
+        raise ValueError("sequence must list every turn index once")
     pos = {i: p for p, i in enumerate(seq)}
     stage_turns: dict[str, list[int]] = defaultdict(list)
     stage_speakers: dict[str, Counter[str]] = defaultdict(Counter)
