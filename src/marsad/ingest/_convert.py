@@ -358,7 +358,12 @@ class RowPlan:
                     out_col[k] = got
             cols[name] = out_col
         names_per_row: list[list[str]] | None = None
-        if self.name_idx:
+        if len(self.name_idx) == 1 and self.name_idx[0] in transposed:  # one name column
+            names_per_row = [
+                ([v.strip() if v.__class__ is str else _text(v)] if v != "" else [])
+                for v in transposed[self.name_idx[0]]
+            ]
+        elif self.name_idx:
             names_per_row = [
                 [_text(v[i]) for i in self.name_idx if i < len(v) and v[i] != ""] for _, v in rows
             ]
@@ -366,11 +371,15 @@ class RowPlan:
         for name, col, i, required in self.texts:
             out_col = [None] * size
             for k, raw in enumerate(column(i)):
-                if _is_na(raw, na):
+                # a text of 8 characters or more is missing only when it is an NA token
+                if raw in na if raw.__class__ is str and len(raw) >= 8 else _is_na(raw, na):
                     if required:
                         add(k, self.issue(numbers[k], col, "ingest.required", _REQUIRED))
                     continue
-                out_col[k] = scrub(_text(raw), names_per_row[k] if names_per_row else ())
+                out_col[k] = scrub(
+                    raw.strip() if raw.__class__ is str else _text(raw),
+                    names_per_row[k] if names_per_row else (),
+                )
             cols[name] = out_col
         if self.answers is not None:
             aname, acols = self.answers
@@ -389,7 +398,7 @@ class RowPlan:
             present: list[int] = []
             ids: list[str] = []
             for k, raw in enumerate(column(self.record_idx)):
-                if _is_na(raw, na):
+                if raw in na if raw.__class__ is str and len(raw) >= 8 else _is_na(raw, na):
                     add(
                         k,
                         self.issue(
@@ -401,7 +410,8 @@ class RowPlan:
                     )
                 else:
                     present.append(k)
-                    ids.append(f"{source}:{_text(raw)}")  # as Pseudonymiser.record_key
+                    # as Pseudonymiser.record_key
+                    ids.append(f"{source}:{raw.strip() if raw.__class__ is str else _text(raw)}")
             for k, key in zip(present, self.pseudo.many("id", ids), strict=True):
                 out_col[k] = key
             cols["record_key"] = out_col

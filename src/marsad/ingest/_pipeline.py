@@ -14,6 +14,7 @@ Crash safety and idempotence
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import queue
 import sys
@@ -271,7 +272,8 @@ def _run(
                 return
             records, bad, count, now = item
             try:
-                _store_chunk(store, writer, batch_id, records, bad, count, now, resolve)
+                with _gc_paused():
+                    _store_chunk(store, writer, batch_id, records, bad, count, now, resolve)
             except BaseException as exc:  # re-raised by the reading thread
                 failure.append(exc)
                 return
@@ -284,15 +286,16 @@ def _run(
         with bar:
             task = bar.add_task(name, total=reader.total)
             while not failure:
-                chunk = list(itertools.islice(rows, chunk_size))
-                if not chunk:
-                    break
-                now = utcnow()
-                records, invalid = plan.convert_many(chunk)
-                bad = [
-                    _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now, key)
-                    for n, values, issues, key in invalid
-                ]
+                with _gc_paused():
+                    chunk = list(itertools.islice(rows, chunk_size))
+                    if not chunk:
+                        break
+                    now = utcnow()
+                    records, invalid = plan.convert_many(chunk)
+                    bad = [
+                        _quarantine_row(batch_id, n, plan.safe_raw(values), issues, now, key)
+                        for n, values, issues, key in invalid
+                    ]
                 if first:  # the writer is idle until the first chunk is queued
                     first = False
                     bulk = _maybe_drop_indexes(
@@ -322,6 +325,36 @@ def _run(
     if failure:
         raise failure[0]
     return bulk
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = True
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a chunk is read and converted, or stored.
+
+    A chunk allocates hundreds of thousands of lists, tuples and dictionaries, none of them in
+    reference cycles; each allocation burst would otherwise start collections that walk every
+    live container (about a fifth of the conversion time). The collector is enabled again when
+    no chunk is being handled (unless it was off already), so at most a chunk's cycles wait
+    for it. The reading and the writing threads (and concurrent imports) share one count.
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _maybe_drop_indexes(

@@ -76,10 +76,6 @@ _AR_PREFIX = r"(?:(?:و|ف)?(?:ب|ل|ك)?(?:ال)?|لل)"
 _NAME_SUB = r"\g<p>" + PLACEHOLDERS["name"]
 
 
-def _numbers(match: re.Match[str]) -> str:
-    return PLACEHOLDERS[match.lastgroup or "phone"]
-
-
 class Scrubber:
     """Replace personal data in free text by ``[PHONE]``, ``[EMAIL]``, ``[URL]``, ``[CIN]``,
     ``[RIB]``, ``[IBAN]``, ``[HANDLE]`` and ``[NAME]``.
@@ -155,18 +151,20 @@ def _splice(text: str, folded: str, start: int) -> str:
     out: list[str] = []
     last = 0
     size = len(folded)
+    numbers = _NUMBERS.finditer
     for cand in _CANDIDATE.finditer(folded, start):
-        if cand.end() <= last:
+        lo, hi = cand.span()
+        if hi <= last:
             continue
-        lo = max(last, cand.start() - 12)
-        for m in _NUMBERS.finditer(folded, lo, min(size, cand.end() + 40)):
-            if m.start() >= cand.end():
+        for m in numbers(folded, max(last, lo - 12), min(size, hi + 40)):
+            begin, end = m.span()
+            if begin >= hi:
                 break
-            if m.start() < last:
+            if begin < last:
                 continue
-            out.append(text[last : m.start()])
-            out.append(_numbers(m))
-            last = m.end()
+            out.append(text[last:begin])
+            out.append(PLACEHOLDERS[m.lastgroup or "phone"])
+            last = end
     if not out:
         return text
     out.append(text[last:])
