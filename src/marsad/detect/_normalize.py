@@ -206,7 +206,12 @@ def _apply_whole(
 # Step 2: words mixing letters and digits/symbols.
 _MIXED_HINT = re.compile(r"[^\W\d_][\d@$€]|[\d@$€][^\W\d_]")
 _DIGITISH = re.compile(r"[\d@$€]")  # cheap gate: no such character, no mixed word
-_MIXED = re.compile(r"(?:[^\W_]|[@$€|!])+")
+# A word (run of letters, digits and @$€|!) holding a hint; only such words change, so the
+# others are skipped by the regular expression engine instead of a Python callback.
+_MIXED_WORD = re.compile(
+    r"(?<![^\W_])(?<![@$€|!])(?=(?:[^\W_]|[@$€|!])*?(?:[^\W\d_][\d@$€]|[\d@$€][^\W\d_]))"
+    r"(?:[^\W_]|[@$€|!])+"
+)
 _LEET = {
     "0": "o",
     "1": "i",
@@ -303,7 +308,7 @@ def normalize(text: str) -> Normalized:
         folded = "".join(parts)
     t = folded
     if _DIGITISH.search(t) and _MIXED_HINT.search(t):
-        t, starts, ends = _apply(t, starts, ends, _MIXED, _mixed)
+        t, starts, ends = _apply(t, starts, ends, _MIXED_WORD, _mixed)
     t, starts, ends = _apply(t, starts, ends, _SPACED, _spaced)
     t, starts, ends = _apply_whole(t, starts, ends, _INNER_SYMBOL, _nothing)
     # Latin runs, then Arabic runs (squeezing one kind never makes or breaks a run of the other)
@@ -324,7 +329,7 @@ def normalize_text(text: str) -> str:
     else:
         t = "".join(_TABLE[ord(ch)] for ch in text)
     if _DIGITISH.search(t) and _MIXED_HINT.search(t):
-        t = _MIXED.sub(_mixed_text, t)
+        t = _MIXED_WORD.sub(_mixed_text, t)
     t = _SPACED.sub(_spaced_text, t)
     t = _INNER_SYMBOL.sub("", t)
     t = _RUN_LATIN.sub(_first_group, t)

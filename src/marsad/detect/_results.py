@@ -8,7 +8,7 @@ from typing import Any
 __all__ = ["ConversationResult", "Evidence", "StageHit", "TextResult", "Turn"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a category (or stage) was scored: a span of the *original* text and the rule.
 
@@ -40,7 +40,7 @@ class Evidence:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextResult:
     """Detection on one text (message, post or narrative).
 
@@ -76,7 +76,7 @@ class TextResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
     """One turn of a conversation: speaker pseudonym, text, time (ISO string or None) and
     the speaker's declared age when the platform knows it."""
@@ -87,7 +87,7 @@ class Turn:
     age: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StageHit:
     """A grooming or sextortion stage seen in a conversation: the turns (0-based) where it
     appears, the speakers who voiced it and the one who drives it (most cues)."""
@@ -106,7 +106,7 @@ class StageHit:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConversationResult:
     """Detection on a whole conversation.
 
