@@ -10,10 +10,17 @@ import re
 from importlib import resources
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from marsad.detect import Lexicon, detect_language, normalize_term, normalize_text
+from marsad.detect import (
+    Detector,
+    Lexicon,
+    detect_language,
+    normalize,
+    normalize_term,
+    normalize_text,
+)
 
 ALPHABET = st.sampled_from(
     list("abcdeilmnorstuyz 0123456789 .,'/-@$\t\n")
@@ -184,3 +191,36 @@ LANGUAGE_WORDS = st.sampled_from(
 def test_language_matches_the_token_loop(text: str) -> None:
     for normalized in (normalize_text(text), text):  # also on text that is not normalised
         assert detect_language(text, normalized) == _reference_language(text, normalized)
+
+
+# Texts that stress the piece-by-piece normalisation: single letters and separators around
+# spaces (spaced-out words), pieces that fold away (tatweel, zero-width), white space other
+# than the space and characters that fold to white space.
+PIECES = st.sampled_from(
+    [
+        *["s", "a", "l", "o", "p", "e", "y", "s.", ".a", "l-", "ـ", "\u200b", "ـــ", "x\u200b"],
+        *["\u00a0", "\u203e", "\t", "", "ça", "va", "nta", "7mar", "سير", "ب", "نتي", "p3d0"],
+        *["hhhh", "ممممم", "sh", "o u", "s*a*l", "ﬁ", "e\u0301", "2", "la", "l3ba", "@", "😂"],
+    ]
+)
+SPACED_TEXT = st.lists(st.one_of(PIECES, TEXT), max_size=12).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(SPACED_TEXT)
+@example("ça ـ va")  # a piece that folds away: the spaces around it become one
+@example("salut \u200b va")
+@example("vas y s a l o p e")  # spaced-out letters across pieces
+@example("s. a. l. o")
+@example("a\u00a0 b")  # white space other than the space
+@example("a \u203e b")  # folds to a space
+@example("salla 3la nnabi ﷺ daba")  # folds to words with spaces
+def test_piece_by_piece_normalisation_equals_the_whole_text_one(text: str) -> None:
+    whole = normalize(text).text  # the offset-mapping implementation, on the whole text
+    assert normalize_text(text) == whole
+    assert normalize_text(text) == whole  # again, from the pieces' cache
+    result = _DETECTOR.detect(text)
+    assert result.languages == _reference_language(text, whole)
+
+
+_DETECTOR = Detector.default()

@@ -11,17 +11,25 @@ because it is fast, explainable and handles very short messages.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import cache
 from importlib import resources
 
 import yaml
 
-from marsad.detect._normalize import normalize_term
+from marsad.detect._normalize import (
+    _CHUNK_CACHE_SIZE,
+    _CHUNK_MAX,
+    chunks,
+    normalize_term,
+    normalize_whole,
+)
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "prepare"]
 
-_ORDER = {"fr": 0, "en": 1, "ary-Latn": 2}
+_ARABIZI_DIGIT = re.compile(r"[2379]")
+_first = operator.itemgetter(0)
 _ARABIZI = re.compile(r"(?<![^\W_])(?=[a-z]*[2379][a-z])[a-z2379]*[a-z][a-z2379]*", re.IGNORECASE)
 
 
@@ -54,33 +62,77 @@ def _marker_sets() -> tuple[frozenset[str], ...]:
 
 def detect_language(original: str, normalized: str) -> tuple[str, ...]:
     """Languages of a text, main one first; ``("und",)`` when nothing is recognised."""
+    return _decide(*_counts(original, normalized))
+
+
+def prepare(text: str) -> tuple[str, tuple[str, ...]]:
+    """The normalised text and its languages (``normalize_text`` and ``detect_language``).
+
+    Token counts add up over the pieces of a text split at its spaces (no token holds a
+    space), so a piece's counts are computed once per process, like its normal form
+    (:func:`marsad.detect._normalize.chunks`)."""
+    split = chunks(text)
+    if split is None:
+        norm = normalize_whole(text)
+        return norm, _decide(*_counts(text, norm))
+    pieces, norms = split
+    get = _piece_counts.get
+    rows = []
+    for piece, norm in zip(pieces, norms, strict=True):
+        row = get(piece)
+        if row is None:
+            row = _counts(piece, norm)
+            if len(piece) <= _CHUNK_MAX:
+                if len(_piece_counts) >= _CHUNK_CACHE_SIZE:
+                    _piece_counts.clear()
+                _piece_counts[piece] = row
+        rows.append(row)
+    totals = [sum(c) for c in zip(*rows, strict=True)]
+    return " ".join(norms), _decide(*totals)
+
+
+_piece_counts: dict[str, tuple[int, ...]] = {}
+
+
+def _counts(original: str, normalized: str) -> tuple[int, ...]:
+    """Letters of Arabic-script tokens and their ary and ar marker hits; letters of Latin
+    tokens and their fr, en and ary-Latn marker hits; Arabizi words (with 2, 3, 7 or 9) in the
+    original; letters of Tifinagh tokens."""
     ary_m, ar_m, fr_m, en_m, az_m = _marker_sets()
     arabic = _ARABIC_TOKEN.findall(normalized)
     latin = _LATIN_TOKEN.findall(normalized)
-    n_ar = sum(map(len, arabic))
-    n_lat = sum(map(len, latin))
+    arabizi = len(_ARABIZI.findall(original)) if _ARABIZI_DIGIT.search(original) else 0
+    return (
+        sum(map(len, arabic)),
+        sum(map(ary_m.__contains__, arabic)),
+        sum(map(ar_m.__contains__, arabic)),
+        sum(map(len, latin)),
+        sum(map(fr_m.__contains__, latin)),
+        sum(map(en_m.__contains__, latin)),
+        sum(map(az_m.__contains__, latin)),
+        arabizi,
+        sum(map(len, _TIFINAGH_TOKEN.findall(normalized))),
+    )
+
+
+def _decide(
+    n_ar: int, ary: int, ar: int, n_lat: int, fr: int, en: int, az: int, arabizi: int, n_tif: int
+) -> tuple[str, ...]:
     found: list[tuple[float, str]] = []
     if n_ar >= 2:
-        ary = sum(map(ary_m.__contains__, arabic))
-        ar = sum(map(ar_m.__contains__, arabic))
         found.append((n_ar, "ary" if ary > 0 and 2 * ary >= ar else "ar"))
     if n_lat >= 2:
-        fr = sum(map(fr_m.__contains__, latin))
-        en = sum(map(en_m.__contains__, latin))
-        az = sum(map(az_m.__contains__, latin))
-        if any(ch in original for ch in "2379"):
-            az += 2 * len(_ARABIZI.findall(original))
-        hits = {"fr": fr, "en": en, "ary-Latn": az}
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], _ORDER[kv[0]]))
-        best, best_hits = ranked[0]
+        az += 2 * arabizi
+        # most hits first; ties in the order fr, en, ary-Latn (a stable sort)
+        ranked = sorted(((fr, "fr"), (en, "en"), (az, "ary-Latn")), key=_first, reverse=True)
+        best_hits, best = ranked[0]
         if best_hits > 0:
             found.append((n_lat, best))
-            second, second_hits = ranked[1]
+            second_hits, second = ranked[1]
             if second_hits >= 2 and second_hits * 2 >= best_hits:
                 found.append((n_lat * second_hits / (best_hits + 1), second))
         elif n_ar < 2:
             found.append((n_lat, "und"))
-    n_tif = sum(map(len, _TIFINAGH_TOKEN.findall(normalized)))
     if n_tif >= 2:
         found.append((n_tif, "zgh"))
     if not found:

@@ -32,7 +32,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["Normalized", "normalize", "normalize_term", "normalize_text"]
+__all__ = [
+    "Normalized",
+    "chunks",
+    "normalize",
+    "normalize_term",
+    "normalize_text",
+    "normalize_whole",
+]
 
 _ARABIC_FOLD = {
     "أ": "ا",
@@ -321,9 +328,9 @@ def normalize(text: str) -> Normalized:
     return Normalized(original=text, text=t, starts=starts, ends=ends)
 
 
-def normalize_text(text: str) -> str:
-    """The normalised text alone, without the offset map (fast path; same result as
-    ``normalize(text).text``)."""
+def normalize_whole(text: str) -> str:
+    """The normalised text alone, without the offset map (same result as
+    ``normalize(text).text``), computed on the whole text at once."""
     if _special_re().search(text) is None:
         t = text.translate(_TABLE)
     else:
@@ -336,6 +343,87 @@ def normalize_text(text: str) -> str:
     t = _RUN_ARABIC.sub(_first_group, t)
     t = t.replace("sh", "ch").replace("ou", "u")
     return _SPACE.sub(" ", t) if _spacing_to_fold(t) else t
+
+
+def normalize_text(text: str) -> str:
+    """The normalised text alone, without the offset map (same result as
+    ``normalize(text).text``).
+
+    Fast path: the text is split at its spaces and each piece is normalised once per process
+    (:func:`chunks`); see there for when the whole text is normalised at once instead."""
+    split = chunks(text)
+    return normalize_whole(text) if split is None else " ".join(split[1])
+
+
+# -- Normalising piece by piece ---------------------------------------------------------------
+# Every step but two only ever looks inside a run of characters without a space: folding is per
+# character; mixed words, symbols inside words and elongations are runs of letters, digits and
+# symbols; "sh"/"ou" hold no space. The two exceptions are spaced-out letters ("s a l o p e")
+# and runs of white space. A text where neither can occur (no white space but single spaces, no
+# character folding to white space, no two neighbouring pieces of at most one letter, no piece
+# that folds away entirely) therefore normalises to its pieces' normal forms joined by single
+# spaces, and a piece ("salut", "ça", "نتي"...) recurs across messages, so its normal form is
+# computed once and kept (up to _CHUNK_CACHE_SIZE pieces of at most _CHUNK_MAX characters).
+
+_CHUNK_CACHE_SIZE = 50_000
+_CHUNK_MAX = 64
+_chunk_cache: dict[str, tuple[str, bool]] = {}
+
+
+@cache
+def _crossing_re() -> re.Pattern[str]:
+    """White space other than single spaces, and characters whose fold holds white space."""
+    _special_re()  # fills _TABLE for the Basic Multilingual Plane
+    folds_to_space = "".join(
+        re.escape(chr(cp))
+        for cp, f in sorted(_TABLE.items())
+        if cp != 0x20 and any(c.isspace() for c in f)
+    )
+    return re.compile(r"[^\S ]|  " + (f"|[{folds_to_space}]" if folds_to_space else ""))
+
+
+def _chunk(piece: str) -> tuple[str, bool] | None:
+    norm = normalize_whole(piece)
+    if not norm and piece:
+        return None  # the piece folds away: its two spaces would have been joined
+    letters = 0
+    for ch in norm:
+        if ch.isalpha():
+            letters += 1
+            if letters > 1:
+                break
+    single = bool(piece) and letters <= 1 and len(norm) <= 3
+    out = (norm, single)
+    if len(piece) <= _CHUNK_MAX:
+        if len(_chunk_cache) >= _CHUNK_CACHE_SIZE:
+            _chunk_cache.clear()
+        _chunk_cache[piece] = out
+    return out
+
+
+def chunks(text: str) -> tuple[list[str], list[str]] | None:
+    """``text`` split at its spaces, and each piece's normal form; None when the text must be
+    normalised whole (see the comment above)."""
+    if _crossing_re().search(text) is not None:
+        return None
+    get = _chunk_cache.get
+    pieces = text.split(" ")
+    norms = []
+    prev_single = False
+    for piece in pieces:
+        info = get(piece)
+        if info is None:
+            info = _chunk(piece)
+            if info is None:
+                return None
+        if info[1]:
+            if prev_single:
+                return None  # possibly spaced-out letters
+            prev_single = True
+        else:
+            prev_single = False
+        norms.append(info[0])
+    return pieces, norms
 
 
 _LEET_TABLE = str.maketrans(_LEET)

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from marsad.detect._language import detect_language
+from marsad.detect._language import prepare
 from marsad.detect._lexicon import Lexicon, Match
-from marsad.detect._normalize import Normalized, normalize, normalize_text
+from marsad.detect._normalize import Normalized, normalize
 from marsad.detect._results import Evidence, TextResult
 from marsad.taxonomy import load_taxonomy
 
@@ -158,8 +158,7 @@ class RuleEngine:
 
     # -- analysis ---------------------------------------------------------------------------
     def analyse(self, text: str) -> TextAnalysis:
-        norm_text = normalize_text(text)
-        languages = detect_language(text, norm_text)
+        norm_text, languages = prepare(text)
         lexicon = self.lexicon
         triggers = lexicon.match_list(norm_text, "trigger")
         if not triggers:
