@@ -18,13 +18,7 @@ from importlib import resources
 
 import yaml
 
-from marsad.detect._normalize import (
-    _CHUNK_CACHE_SIZE,
-    _CHUNK_MAX,
-    chunks,
-    normalize_term,
-    normalize_whole,
-)
+from marsad.detect._normalize import PieceCache, normalize_term, normalize_whole
 
 __all__ = ["detect_language", "prepare"]
 
@@ -69,29 +63,15 @@ def prepare(text: str) -> tuple[str, tuple[str, ...]]:
     """The normalised text and its languages (``normalize_text`` and ``detect_language``).
 
     Token counts add up over the pieces of a text split at its spaces (no token holds a
-    space), so a piece's counts are computed once per process, like its normal form
-    (:func:`marsad.detect._normalize.chunks`)."""
-    split = chunks(text)
+    space), so a piece's counts are kept with its normal form (:class:`PieceCache`)."""
+    split = _PIECES.split(text)
     if split is None:
         norm = normalize_whole(text)
         return norm, _decide(*_counts(text, norm))
-    pieces, norms = split
-    get = _piece_counts.get
-    rows = []
-    for piece, norm in zip(pieces, norms, strict=True):
-        row = get(piece)
-        if row is None:
-            row = _counts(piece, norm)
-            if len(piece) <= _CHUNK_MAX:
-                if len(_piece_counts) >= _CHUNK_CACHE_SIZE:
-                    _piece_counts.clear()
-                _piece_counts[piece] = row
-        rows.append(row)
-    totals = [sum(c) for c in zip(*rows, strict=True)]
-    return " ".join(norms), _decide(*totals)
-
-
-_piece_counts: dict[str, tuple[int, ...]] = {}
+    norms, rows = split
+    if len(rows) == 1:
+        return norms[0], _decide(*rows[0])
+    return " ".join(norms), _decide(*[sum(c) for c in zip(*rows, strict=True)])
 
 
 def _counts(original: str, normalized: str) -> tuple[int, ...]:
@@ -113,6 +93,9 @@ def _counts(original: str, normalized: str) -> tuple[int, ...]:
         arabizi,
         sum(map(len, _TIFINAGH_TOKEN.findall(normalized))),
     )
+
+
+_PIECES = PieceCache(_counts)
 
 
 def _decide(

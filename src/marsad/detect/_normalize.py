@@ -31,10 +31,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, TypeVar
 
 __all__ = [
     "Normalized",
-    "chunks",
+    "PieceCache",
     "normalize",
     "normalize_term",
     "normalize_text",
@@ -350,9 +351,9 @@ def normalize_text(text: str) -> str:
     ``normalize(text).text``).
 
     Fast path: the text is split at its spaces and each piece is normalised once per process
-    (:func:`chunks`); see there for when the whole text is normalised at once instead."""
-    split = chunks(text)
-    return normalize_whole(text) if split is None else " ".join(split[1])
+    (:class:`PieceCache`); see there for when the whole text is normalised at once instead."""
+    split = _PIECES.split(text)
+    return normalize_whole(text) if split is None else " ".join(split[0])
 
 
 # -- Normalising piece by piece ---------------------------------------------------------------
@@ -363,11 +364,9 @@ def normalize_text(text: str) -> str:
 # character folding to white space, no two neighbouring pieces of at most one letter, no piece
 # that folds away entirely) therefore normalises to its pieces' normal forms joined by single
 # spaces, and a piece ("salut", "ça", "نتي"...) recurs across messages, so its normal form is
-# computed once and kept (up to _CHUNK_CACHE_SIZE pieces of at most _CHUNK_MAX characters).
+# computed once and kept.
 
-_CHUNK_CACHE_SIZE = 50_000
-_CHUNK_MAX = 64
-_chunk_cache: dict[str, tuple[str, bool]] = {}
+_T = TypeVar("_T")
 
 
 @cache
@@ -382,48 +381,70 @@ def _crossing_re() -> re.Pattern[str]:
     return re.compile(r"[^\S ]|  " + (f"|[{folds_to_space}]" if folds_to_space else ""))
 
 
-def _chunk(piece: str) -> tuple[str, bool] | None:
-    norm = normalize_whole(piece)
-    if not norm and piece:
-        return None  # the piece folds away: its two spaces would have been joined
-    letters = 0
-    for ch in norm:
-        if ch.isalpha():
-            letters += 1
-            if letters > 1:
-                break
-    single = bool(piece) and letters <= 1 and len(norm) <= 3
-    out = (norm, single)
-    if len(piece) <= _CHUNK_MAX:
-        if len(_chunk_cache) >= _CHUNK_CACHE_SIZE:
-            _chunk_cache.clear()
-        _chunk_cache[piece] = out
-    return out
+class PieceCache(Generic[_T]):
+    """Normal forms of the pieces of texts split at their spaces, each computed once, with
+    ``extra(piece, normal_form)`` kept beside it (see the comment above).
 
+    At most ``size`` pieces of at most ``max_len`` characters are kept (the cache is emptied
+    when full); dictionary operations are atomic, so threads may share one."""
 
-def chunks(text: str) -> tuple[list[str], list[str]] | None:
-    """``text`` split at its spaces, and each piece's normal form; None when the text must be
-    normalised whole (see the comment above)."""
-    if _crossing_re().search(text) is not None:
-        return None
-    get = _chunk_cache.get
-    pieces = text.split(" ")
-    norms = []
-    prev_single = False
-    for piece in pieces:
-        info = get(piece)
-        if info is None:
-            info = _chunk(piece)
+    def __init__(
+        self, extra: Callable[[str, str], _T], size: int = 50_000, max_len: int = 64
+    ) -> None:
+        self.extra = extra
+        self.size = size
+        self.max_len = max_len
+        self._pieces: dict[str, tuple[str, bool, _T]] = {}
+
+    def _piece(self, piece: str) -> tuple[str, bool, _T] | None:
+        norm = normalize_whole(piece)
+        if not norm and piece:
+            return None  # the piece folds away: its two spaces would have been joined
+        letters = 0
+        for ch in norm:
+            if ch.isalpha():
+                letters += 1
+                if letters > 1:
+                    break
+        single = bool(piece) and letters <= 1 and len(norm) <= 3
+        out = (norm, single, self.extra(piece, norm))
+        if len(piece) <= self.max_len:
+            if len(self._pieces) >= self.size:
+                self._pieces.clear()
+            self._pieces[piece] = out
+        return out
+
+    def split(self, text: str) -> tuple[list[str], list[_T]] | None:
+        """The normal forms of the pieces of ``text`` and their extras; None when the text
+        must be normalised whole."""
+        if _crossing_re().search(text) is not None:
+            return None
+        get = self._pieces.get
+        norms = []
+        extras = []
+        prev_single = False
+        for piece in text.split(" "):
+            info = get(piece)
             if info is None:
-                return None
-        if info[1]:
-            if prev_single:
-                return None  # possibly spaced-out letters
-            prev_single = True
-        else:
-            prev_single = False
-        norms.append(info[0])
-    return pieces, norms
+                info = self._piece(piece)
+                if info is None:
+                    return None
+            if info[1]:
+                if prev_single:
+                    return None  # possibly spaced-out letters
+                prev_single = True
+            else:
+                prev_single = False
+            norms.append(info[0])
+            extras.append(info[2])
+        return norms, extras
+
+
+def _no_extra(_piece: str, _norm: str) -> None:
+    return None
+
+
+_PIECES: PieceCache[None] = PieceCache(_no_extra)
 
 
 _LEET_TABLE = str.maketrans(_LEET)
