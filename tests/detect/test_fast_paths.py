@@ -224,3 +224,19 @@ def test_piece_by_piece_normalisation_equals_the_whole_text_one(text: str) -> No
 
 
 _DETECTOR = Detector.default()
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPACED_TEXT, st.data())
+@example("salut ça va 7mar", None)
+def test_piece_by_piece_offsets_equal_the_whole_text_ones(text: str, data: st.DataObject) -> None:
+    from marsad.detect._normalize import offset_map
+
+    whole = normalize(text)
+    pieces = offset_map(text)
+    n = len(whole.text)
+    spans = [(s, e) for s in range(n) for e in range(s + 1, n + 1)]
+    if data is not None and len(spans) > 200:
+        spans = data.draw(st.lists(st.sampled_from(spans), min_size=50, max_size=200))
+    for s, e in spans:
+        assert pieces.span(s, e) == whole.span(s, e), (s, e)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,10 +37,12 @@ from typing import Generic, TypeVar
 __all__ = [
     "Normalized",
     "PieceCache",
+    "PieceSpans",
     "normalize",
     "normalize_term",
     "normalize_text",
     "normalize_whole",
+    "offset_map",
 ]
 
 _ARABIC_FOLD = {
@@ -445,6 +448,54 @@ def _no_extra(_piece: str, _norm: str) -> None:
 
 
 _PIECES: PieceCache[None] = PieceCache(_no_extra)
+
+
+class PieceSpans:
+    """The offset map of a text normalised piece by piece: the same spans as
+    ``normalize(text).span``, computed only for the pieces a span touches."""
+
+    __slots__ = ("_maps", "_norm_starts", "_norms", "_orig_starts", "_pieces", "original")
+
+    def __init__(self, original: str, pieces: list[str], norms: list[str]) -> None:
+        self.original = original
+        self._pieces = pieces
+        self._norms = norms
+        self._norm_starts: list[int] = []
+        self._orig_starts: list[int] = []
+        n = o = 0
+        for piece, norm in zip(pieces, norms, strict=True):
+            self._norm_starts.append(n)
+            self._orig_starts.append(o)
+            n += len(norm) + 1
+            o += len(piece) + 1
+        self._maps: dict[int, Normalized] = {}
+
+    def _char(self, pos: int) -> tuple[int, int]:
+        """The original span of normalised character ``pos`` (a piece's character, or the
+        space after a piece, which is the space after it in the original)."""
+        i = bisect_right(self._norm_starts, pos) - 1
+        k = pos - self._norm_starts[i]
+        at = self._orig_starts[i]
+        if k == len(self._norms[i]):
+            at += len(self._pieces[i])
+            return at, at + 1
+        m = self._maps.get(i)
+        if m is None:
+            m = self._maps[i] = normalize(self._pieces[i])
+        return at + m.starts[k], at + m.ends[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that produced ``text[start:end]`` (``end > start``)."""
+        return self._char(start)[0], self._char(end - 1)[1]
+
+
+def offset_map(text: str) -> Normalized | PieceSpans:
+    """What maps spans of ``normalize_text(text)`` back to ``text``: piece by piece when the
+    text was normalised so, else :func:`normalize` of the whole text."""
+    split = _PIECES.split(text)
+    if split is None:
+        return normalize(text)
+    return PieceSpans(text, text.split(" "), split[0])
 
 
 _LEET_TABLE = str.maketrans(_LEET)

@@ -21,7 +21,7 @@ import yaml
 
 from marsad.detect._language import prepare
 from marsad.detect._lexicon import Lexicon, Match
-from marsad.detect._normalize import Normalized, normalize
+from marsad.detect._normalize import Normalized, PieceSpans, offset_map
 from marsad.detect._results import Evidence, TextResult
 from marsad.taxonomy import load_taxonomy
 
@@ -103,12 +103,12 @@ class TextAnalysis:
         self.combo_parts = combo_parts
         self.languages = languages
         self.contexts = contexts
-        self._norm: Normalized | None = None
+        self._norm: Normalized | PieceSpans | None = None
 
     @property
-    def normalized(self) -> Normalized:
+    def normalized(self) -> Normalized | PieceSpans:
         if self._norm is None:
-            self._norm = normalize(self.text)
+            self._norm = offset_map(self.text)
         return self._norm
 
     def evidence(self, group: str) -> list[Evidence]:
@@ -349,7 +349,9 @@ def _negated(text: str, m: Match, negations: list[Match], window: int) -> bool:
     return any(n.end <= start and text.count(" ", n.end, start) <= window for n in negations)
 
 
-def _evidence(norm: Normalized, group: str, m: Match, weight: float, rule: str) -> Evidence:
+def _evidence(
+    norm: Normalized | PieceSpans, group: str, m: Match, weight: float, rule: str
+) -> Evidence:
     start, end = norm.span(m.start, m.end)
     return Evidence(group, start, end, norm.original[start:end], rule, weight)
 
