@@ -454,7 +454,7 @@ class PieceSpans:
     """The offset map of a text normalised piece by piece: the same spans as
     ``normalize(text).span``, computed only for the pieces a span touches."""
 
-    __slots__ = ("_maps", "_norm_starts", "_norms", "_orig_starts", "_pieces", "original")
+    __slots__ = ("_norm_starts", "_norms", "_orig_starts", "_pieces", "original")
 
     def __init__(self, original: str, pieces: list[str], norms: list[str]) -> None:
         self.original = original
@@ -468,7 +468,6 @@ class PieceSpans:
             self._orig_starts.append(o)
             n += len(norm) + 1
             o += len(piece) + 1
-        self._maps: dict[int, Normalized] = {}
 
     def _char(self, pos: int) -> tuple[int, int]:
         """The original span of normalised character ``pos`` (a piece's character, or the
@@ -479,14 +478,23 @@ class PieceSpans:
         if k == len(self._norms[i]):
             at += len(self._pieces[i])
             return at, at + 1
-        m = self._maps.get(i)
+        piece = self._pieces[i]
+        m = _piece_maps.get(piece)
         if m is None:
-            m = self._maps[i] = normalize(self._pieces[i])
+            m = normalize(piece)
+            if len(piece) <= 64:
+                if len(_piece_maps) >= 20_000:
+                    _piece_maps.clear()
+                _piece_maps[piece] = m
         return at + m.starts[k], at + m.ends[k]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced ``text[start:end]`` (``end > start``)."""
         return self._char(start)[0], self._char(end - 1)[1]
+
+
+# offset maps of the pieces evidence was found in (insults and threats recur across messages)
+_piece_maps: dict[str, Normalized] = {}
 
 
 def offset_map(text: str) -> Normalized | PieceSpans:
