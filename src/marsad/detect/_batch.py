@@ -117,7 +117,8 @@ def _id_error(ident: Any) -> str | None:
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "an object", list: "a list"}
+    return names.get(type(value), type(value).__name__)
 
 
 def parse_turns(turns: Any, max_chars: int) -> tuple[list[Turn], str | None]:
