@@ -109,8 +109,12 @@ class _Index:
     patterns: list[tuple[Entry, re.Pattern[str]]]
     combined: re.Pattern[str] | None = None
     gates: list[frozenset[str] | None] | None = None
-    _gate_rx: dict[frozenset[str], re.Pattern[str]] = field(default_factory=dict)
-    _any_gate: re.Pattern[str] | None = None
+    # every gate string found at a position (the longest there; the shorter ones it starts
+    # with are in _gate_prefixes), the patterns each gate string opens, the ungated ones
+    _gate_finder: re.Pattern[str] | None = None
+    _gate_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _gate_patterns: dict[str, frozenset[int]] = field(default_factory=dict)
+    _ungated: frozenset[int] = frozenset()
     _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
@@ -145,11 +149,18 @@ class _Index:
             gates = _gates([rx.pattern for _e, rx in patterns]) if combined else None
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
         if gates is not None:
-            for gate in gates:
-                if gate is not None and gate not in index._gate_rx:
-                    index._gate_rx[gate] = _find_any(gate)
-            if all(g is not None for g in gates):
-                index._any_gate = _find_any(s for g in gates if g is not None for s in g)
+            strings = sorted({x for g in gates if g is not None for x in g})
+            if strings:
+                index._gate_finder = re.compile(f"(?=({_trie_regex(strings)}))")
+            index._gate_prefixes = {
+                x: tuple(y for y in strings if x.startswith(y)) for x in strings
+            }
+            opens: dict[str, set[int]] = {}
+            for i, g in enumerate(gates):
+                for x in g or ():
+                    opens.setdefault(x, set()).add(i)
+            index._gate_patterns = {x: frozenset(v) for x, v in opens.items()}
+            index._ungated = frozenset(i for i, g in enumerate(gates) if g is None)
         return index
 
     def _patterns_for(self, text: str) -> re.Pattern[str] | None:
@@ -161,27 +172,25 @@ class _Index:
         gates = self.gates
         if gates is None:
             return self.combined
-        if self._any_gate is not None and self._any_gate.search(text) is None:
+        finder = self._gate_finder
+        found = set(finder.findall(text)) if finder is not None else set()
+        if not found and not self._ungated:
             return None
-        seen: dict[frozenset[str], bool] = {}
-        active = []
-        for i, gate in enumerate(gates):
-            if gate is not None:
-                hit = seen.get(gate)
-                if hit is None:
-                    hit = seen[gate] = self._gate_rx[gate].search(text) is not None
-                if not hit:
-                    continue
-            active.append(i)
-        if not active:
+        open_: set[int] = set(self._ungated)
+        prefixes = self._gate_prefixes
+        opens = self._gate_patterns
+        for x in found:
+            for y in prefixes[x]:
+                open_.update(opens[y])
+        if not open_:
             return None
-        if len(active) == len(gates):
+        if len(open_) == len(gates):
             return self.combined
-        key = tuple(active)
+        key = tuple(sorted(open_))
         rx = self._subsets.get(key)
         if rx is None:
             if len(self._subsets) >= _MAX_SUBSETS:
-                return self.combined
+                self._subsets.clear()
             rx = self._subsets[key] = _alternation(self.patterns, key)
         return rx
 
@@ -222,7 +231,7 @@ class _Index:
         return out
 
 
-_MAX_SUBSETS = 256
+_MAX_SUBSETS = 4096
 
 
 def _alternation(
@@ -246,12 +255,6 @@ def _gates(patterns: Sequence[str]) -> list[frozenset[str] | None] | None:
             return None
         trees.append(tree)
     return [None if t.state.flags & re.IGNORECASE else _required(t.data) for t in trees]
-
-
-def _find_any(strings: Iterable[str]) -> re.Pattern[str]:
-    """An expression finding any of ``strings`` (not empty)."""
-    alts = sorted(set(strings), key=lambda x: (-len(x), x))
-    return re.compile("|".join(map(re.escape, alts)))
 
 
 def _refers_to_groups(items: Any) -> bool:
