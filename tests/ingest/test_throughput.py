@@ -57,3 +57,15 @@ def test_the_collector_is_paused_per_chunk_and_left_as_it_was(
             gc.enable()
     finally:
         RowPlan.convert_many = convert  # type: ignore[method-assign]
+
+
+def test_a_binary_copy_is_used_only_for_aware_timestamps() -> None:
+    from datetime import UTC, datetime
+
+    from marsad.ingest._writer import _naive_times
+
+    aware, naive = datetime(2024, 3, 1, 14, 5, tzinfo=UTC), datetime(2024, 3, 1, 14, 5)
+    types = ["int4", "timestamptz"]
+    assert not _naive_times([[1, 2], [aware, None]], types)
+    assert _naive_times([[1, 2], [aware, naive]], types)
+    assert not _naive_times([[naive], [aware]], ["timestamp", "timestamptz"])

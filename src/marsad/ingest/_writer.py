@@ -76,6 +76,8 @@ class Writer:
         }
         self.json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
         self.extra: dict[str, Any] = {}
+        self._types: list[str] | None = None  # the stage's column types, once known
+        self._typed = False
 
     def write(self, conn: Connection, records: Records, now: datetime) -> int:
         """Insert ``records``; returns how many were new."""
@@ -166,7 +168,12 @@ class Writer:
                 f"CREATE TEMP TABLE IF NOT EXISTS _marsad_stage ON COMMIT DROP AS "
                 f"SELECT {names} FROM {self.table.name} WITH NO DATA"
             )
-            with cur.copy(f"COPY _marsad_stage ({names}) FROM STDIN") as copy:
+            types = self._stage_types(cur)
+            binary = types is not None and not _naive_times(columns, types)
+            how = " (FORMAT BINARY)" if binary else ""
+            with cur.copy(f"COPY _marsad_stage ({names}) FROM STDIN{how}") as copy:
+                if binary:
+                    copy.set_types(types)
                 write_row = copy.write_row
                 for row in zip(*columns, strict=True):
                     write_row(row)
@@ -186,6 +193,38 @@ class Writer:
                 count = cur.rowcount
             cur.execute("DROP TABLE _marsad_stage")
         return int(count)
+
+    def _stage_types(self, cur: Any) -> list[str] | None:
+        """The PostgreSQL type of each staged column, for a binary COPY (the server then
+        parses no text: about half the time of a text COPY); None when a column has a type
+        whose binary form is not certain to take what the converters produce."""
+        if not self._typed:
+            cur.execute(
+                "SELECT a.attname, t.typname FROM pg_attribute a "
+                "JOIN pg_type t ON t.oid = a.atttypid "
+                "WHERE a.attrelid = '_marsad_stage'::regclass AND a.attnum > 0"
+            )
+            found = dict(cur.fetchall())
+            types = [str(found.get(c)) for c in self.cols]
+            self._types = types if all(t in _BINARY_TYPES for t in types) else None
+            self._typed = True
+        return self._types
+
+
+# column types a binary COPY takes from the converters' values exactly as a text COPY would
+_BINARY_TYPES = {"int2", "int4", "int8", "float8", "bool", "varchar", "text", "date", "timestamptz"}
+
+
+def _naive_times(columns: list[list[Any]], types: list[str]) -> bool:
+    """Whether a timestamptz column holds anything but an aware datetime, such as a naive one
+    (a text COPY reads it in the session's time zone; the binary form has none, so such a
+    chunk is sent as text)."""
+    return any(
+        v is not None and not (isinstance(v, datetime) and v.tzinfo is not None)
+        for col, t in zip(columns, types, strict=True)
+        if t == "timestamptz"
+        for v in set(col)
+    )
 
 
 def _apply(proc: Callable[[Any], Any], col: list[Any]) -> list[Any]:
