@@ -12,8 +12,11 @@ once. Each measurement runs in its own child process, so its peak resident memor
 (``ru_maxrss``) is its own. Marsad validates every row against the taxonomy, scrubs the
 narrative, pseudonymises three identifiers (HMAC-SHA-256) and links duplicates; the baseline
 only loads the strings as they are, into a table without indexes. Wall time and the client
-process's CPU time are both reported: on a shared machine CPU time is the steadier of the two
-(on PostgreSQL the server's own CPU is not in it). Not a test: numbers depend on the machine.
+process's CPU time are both reported: on a shared machine CPU time is the steadier of the two.
+On PostgreSQL the server's CPU is reported beside it: the CPU time of the database's backend
+processes still connected at the end (Linux ``/proc``; parallel workers and connections closed
+earlier are not counted, so it is a lower bound). The load average is printed before and after.
+Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -137,12 +140,15 @@ def child_marsad(csv_path: str, url: str, profile_path: str) -> dict[str, float]
 
     settings = Settings.from_env({}, pseudonym_key=KEY, database_url=url)
     with Store.open(url) as store:
+        server = _server_cpu(url)
         t, cpu = time.perf_counter(), time.process_time()
         report = ingest_file(store, settings, csv_path, profile_path, progress=False)
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+        server = _server_cpu(url) - server
     return {
         "seconds": seconds,
         "cpu": cpu,
+        "server_cpu": server,
         "rows": report.rows_read,
         "accepted": report.accepted,
         "quarantined": report.quarantined,
@@ -154,12 +160,40 @@ def child_pandas(csv_path: str, url: str) -> dict[str, float]:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
+    with engine.connect() as c:  # the connection to_sql will use, so its server CPU counts
+        c.execute(sa.text("SELECT 1"))
+    server = _server_cpu(url)
     t, cpu = time.perf_counter(), time.process_time()
     df = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False)
     df.to_sql("police_raw", engine, index=False, chunksize=10_000, if_exists="replace")
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    server = _server_cpu(url) - server
     engine.dispose()
-    return {"seconds": seconds, "cpu": cpu, "rows": len(df)}
+    return {"seconds": seconds, "cpu": cpu, "server_cpu": server, "rows": len(df)}
+
+
+def _server_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to ``url``'s database
+    (0 for SQLite, or where ``/proc`` is not available)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not Path("/proc").is_dir():
+        return 0.0
+    tag = f" {parsed.database} ".encode()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if tag not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
 
 
 def _run_child(kind: str, *args: str) -> dict[str, float]:
@@ -223,8 +257,10 @@ def main() -> None:
         profile_path.write_text(PROFILE, encoding="utf-8")
         size_mib = csv_path.stat().st_size / 2**20
         print(f"Generated {rows:,} rows ({size_mib:,.1f} MiB) in {time.perf_counter() - t:.1f} s")
+        print(_load())
         print(
-            f"{'backend':<11} {'method':<26} {'rows/s':>10} {'seconds':>9} {'client CPU s':>13} {'peak MiB':>9}"
+            f"{'backend':<11} {'method':<26} {'rows/s':>10} {'seconds':>9} {'client CPU s':>13} "
+            f"{'server CPU s':>13} {'peak MiB':>9}"
         )
         for backend in args.backends.split(","):
             results = {}
@@ -236,9 +272,10 @@ def main() -> None:
                 finally:
                     _drop_db(name)
                 label = "pandas read_csv+to_sql" if kind == "pandas" else "marsad ingest_file"
+                server = f"{r['server_cpu']:>13.1f}" if backend == "postgresql" else f"{'-':>13}"
                 print(
                     f"{backend:<11} {label:<26} {r['rows'] / r['seconds']:>10,.0f} "
-                    f"{r['seconds']:>9.1f} {r['cpu']:>13.1f} {r['peak_mib']:>9.0f}"
+                    f"{r['seconds']:>9.1f} {r['cpu']:>13.1f} {server} {r['peak_mib']:>9.0f}"
                 )
             m, p = results["marsad"], results["pandas"]
             print(
@@ -246,6 +283,14 @@ def main() -> None:
                 f"{p['cpu'] / m['cpu']:.2f}x client CPU; peak memory {m['peak_mib']:.0f} vs "
                 f"{p['peak_mib']:.0f} MiB; accepted {m['accepted']:,}, quarantined {m['quarantined']:,}"
             )
+        print(_load())
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"load average (1, 5, 15 min): {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":
