@@ -93,8 +93,9 @@ def test_evidence_lists_each_span_once(det: Detector) -> None:
     r = det.detect(SEXTORTION)
     spans = _spans([e.to_dict() for e in r.evidence])
     assert spans and len(spans) == len(set(spans)), spans
-    # every span the combinations found is still there, with the strongest rule behind it
-    assert {(s, e) for _, _, s, e in spans} == {(11, 13), (17, 26), (27, 37), (31, 37)}
+    # every span the combinations found is still there, with the strongest rule behind it,
+    # except "photos" (31-37), inside "tes photos" (27-37) of the same category and weight
+    assert {(s, e) for _, _, s, e in spans} == {(11, 13), (17, 26), (27, 37)}
     rules = {(e.start, e.end): e.rule for e in r.evidence}
     assert rules[(17, 26)].startswith("combo.image_expose<")  # 0.9 beats expose_money's 0.8
     assert rules[(11, 13)].startswith("combo.image_money<")  # 0.85 beats expose_money's 0.8
@@ -160,3 +161,23 @@ def test_spelling_variants_of_one_weight_are_allowed(tmp_path: Path) -> None:
     lex = tmp_path / "mine.yaml"
     lex.write_text("language: fr\nsignal.insult:\n  0.6: [zigoto, zigotô]\n", encoding="utf-8")
     assert Detector.default(extra_lexicons=lex).detect("t'es qu'un zigoto").harmful
+
+
+def test_overlapping_hits_of_a_group_count_once() -> None:
+    d = Detector.default()
+    # a phrase and the word inside it are one piece of evidence: in a game chat the damped
+    # threat stays under the threshold instead of adding up with itself
+    r = d.detect("غادي نقتلك فالبلايستيشن هههه")
+    assert "threats" not in r.categories
+    assert r.scores["threats"] < 0.5
+    r = d.detect("je vais te tuer")
+    assert r.categories == ("threats",)
+    assert [(e.start, e.end) for e in r.evidence] == [(0, 15)]  # "tuer" inside is not repeated
+
+
+def test_evidence_keeps_the_diacritics_of_its_last_letter() -> None:
+    text = "سَأَقْتُلُكَ يا قَحْبَة"
+    r = Detector.default().detect(text)
+    spans = {(e.start, e.end) for e in r.evidence}
+    assert (0, 12) in spans
+    assert text[0:12].endswith("\u064e")  # the fatha

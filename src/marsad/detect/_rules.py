@@ -3,7 +3,8 @@
 Scoring (per text): every lexicon hit of group ``g`` carries a weight ``w``; context cues in
 the same text (news report, sex education, gaming, banter, song lyrics, parent and child) and
 a negation just before the hit multiply ``w`` by damping factors from ``data/rules.yaml``;
-the score of a group is the noisy-OR ``1 - prod(1 - w_i)`` of its hits (Pearl 1988, ch. 4).
+the score of a group is the noisy-OR ``1 - prod(1 - w_i)`` of its hits (Pearl 1988, ch. 4),
+overlapping hits of a group counting once with the strongest weight.
 Combination rules then raise a category when all of its signals are present (e.g. an
 intimate image plus a threat to expose → sextortion). A category is positive at
 ``score >= threshold``; every positive category carries the spans that made it.
@@ -11,10 +12,12 @@ intimate image plus a threat to expose → sextortion). A category is positive a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -218,8 +221,12 @@ class RuleEngine:
         scores: dict[str, float] = {}
         for g, items in hits.items():
             p = 1.0
-            for _, w in items:
-                p *= 1.0 - w
+            if len(items) > 1 and _overlapping(items):
+                for w in _strongest_per_overlap(items):
+                    p *= 1.0 - w
+            else:
+                for _, w in items:
+                    p *= 1.0 - w
             scores[g] = 1.0 - p
         combo_parts: dict[str, list[tuple[str, str, float]]] = {}
         if needs_modifiers:
@@ -342,6 +349,26 @@ def _context_order(cfg: RuleConfig, contexts: frozenset[str]) -> list[str]:
     return known + sorted(contexts.difference(known))
 
 
+def _overlapping(items: list[tuple[Match, float]]) -> bool:
+    spans = sorted((m.start, m.end) for m, _ in items)
+    return any(b[0] < a[1] for a, b in pairwise(spans))
+
+
+def _strongest_per_overlap(items: list[tuple[Match, float]]) -> list[float]:
+    """The weight of the strongest hit of each run of overlapping hits, in text order: the
+    same characters count once ("je vais te tuer" holds "tuer"; "غادي نقتلك" holds "نقتلك")."""
+    out: list[float] = []
+    end = -1
+    for m, w in sorted(items, key=lambda mw: (mw[0].start, -mw[0].end)):
+        if m.start < end:
+            out[-1] = max(out[-1], w)
+            end = max(end, m.end)
+        else:
+            out.append(w)
+            end = m.end
+    return out
+
+
 def _negated(text: str, m: Match, negations: list[Match], window: int) -> bool:
     """Whether a negation ends at most ``window`` words before ``m``. ``text`` is normalised,
     so its white space is single spaces: the words between are counted by the spaces."""
@@ -353,18 +380,40 @@ def _evidence(
     norm: Normalized | PieceSpans, group: str, m: Match, weight: float, rule: str
 ) -> Evidence:
     start, end = norm.span(m.start, m.end)
-    return Evidence(group, start, end, norm.original[start:end], rule, weight)
+    original = norm.original
+    # diacritics (harakat, accents written as combining marks) and tatweel after the last
+    # letter belong to it: "سَأَقْتُلُكَ" ends with its fatha
+    while end < len(original) and (
+        original[end] == "\u0640" or unicodedata.category(original[end]) in ("Mn", "Me")
+    ):
+        end += 1
+    return Evidence(group, start, end, original[start:end], rule, weight)
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:
     """One row per span of a category, in text order: of the rules behind the same span, the
     one of highest weight (on ties the first: a direct hit before a combination, a stronger
-    combination before a weaker one)."""
+    combination before a weaker one); a span inside another of the same category that weighs
+    at least as much is left out ("tuer" inside "je vais te tuer")."""
     seen: set[tuple[str, int, int]] = set()
-    out = []
+    out: list[Evidence] = []
     for e in sorted(items, key=lambda e: (e.start, -e.weight)):  # stable: ties keep their order
         k = (e.category, e.start, e.end)
         if k not in seen:
             seen.add(k)
             out.append(e)
+    if len(out) > 1:
+        out = [
+            e
+            for e in out
+            if not any(
+                o is not e
+                and o.category == e.category
+                and o.start <= e.start
+                and e.end <= o.end
+                and (o.start, o.end) != (e.start, e.end)
+                and o.weight >= e.weight
+                for o in out
+            )
+        ]
     return out
