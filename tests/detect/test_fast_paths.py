@@ -102,6 +102,18 @@ def test_gated_patterns_find_what_one_alternation_finds(text: str) -> None:
     assert got == _reference_patterns(PATTERNS, text)
 
 
+_NON_EMPTY = [(pid, rx) for pid, rx in PATTERNS if pid != "maybe"]
+_LEX_SOLO = _lexicon(_NON_EMPTY)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_patterns_run_alone_find_what_one_alternation_finds(text: str) -> None:
+    # no pattern matches the empty string: each open pattern is searched alone
+    got = [(m.entry.id, m.start, m.end) for m in _LEX_SOLO.matches(text)]
+    assert got == _reference_patterns(_NON_EMPTY, text)
+
+
 @settings(max_examples=100, deadline=None)
 @given(TEXT)
 def test_patterns_with_back_references_are_not_gated(text: str) -> None:

@@ -27,7 +27,7 @@ import hashlib
 import re
 import re._constants as _sre_c
 import re._parser as _sre
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -116,6 +116,7 @@ class _Index:
     _gate_patterns: dict[str, frozenset[int]] = field(default_factory=dict)
     _ungated: frozenset[int] = frozenset()
     _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
+    _solo: bool = False  # gated, and no pattern matches the empty string: _pattern_hits
 
     @classmethod
     def build(
@@ -161,38 +162,78 @@ class _Index:
                     opens.setdefault(x, set()).add(i)
             index._gate_patterns = {x: frozenset(v) for x, v in opens.items()}
             index._ungated = frozenset(i for i, g in enumerate(gates) if g is None)
+            index._solo = all(_sre.parse(rx.pattern).getwidth()[0] > 0 for _e, rx in patterns)
         return index
 
-    def _patterns_for(self, text: str) -> re.Pattern[str] | None:
-        """The alternation of the patterns that can match ``text`` (None: none can).
+    def _open(self, text: str) -> list[int]:
+        """Indices of the patterns that can match ``text``, in order (``gates`` is set).
 
         A pattern whose gate (strings of which every match holds one) is absent from
         ``text`` cannot match anywhere, so leaving it out of the alternation changes no
         match of the others: at every position the rest are still tried in the same order."""
-        gates = self.gates
-        if gates is None:
-            return self.combined
         finder = self._gate_finder
         found = set(finder.findall(text)) if finder is not None else set()
-        if not found and not self._ungated:
-            return None
+        if not found:
+            return sorted(self._ungated)
         open_: set[int] = set(self._ungated)
         prefixes = self._gate_prefixes
         opens = self._gate_patterns
         for x in found:
             for y in prefixes[x]:
                 open_.update(opens[y])
-        if not open_:
-            return None
-        if len(open_) == len(gates):
+        return sorted(open_)
+
+    def _patterns_for(self, text: str) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match ``text`` (None: none can)."""
+        if self.gates is None:
             return self.combined
-        key = tuple(sorted(open_))
+        key = tuple(self._open(text))
+        if not key:
+            return None
+        if len(key) == len(self.gates):
+            return self.combined
         rx = self._subsets.get(key)
         if rx is None:
             if len(self._subsets) >= _MAX_SUBSETS:
                 self._subsets.clear()
             rx = self._subsets[key] = _alternation(self.patterns, key)
         return rx
+
+    def _pattern_hits(self, text: str, add: Callable[[Match], None]) -> None:
+        """The hits of the alternation of the open patterns, found with each pattern alone.
+
+        The alternation's next match is at the leftmost position where some pattern matches,
+        by the first such pattern in order, and the search goes on from its end. Each
+        pattern's own leftmost match from there (kept until a hit passes its start) gives the
+        same matches without compiling an alternation per set of open patterns. Only used
+        when no pattern can match the empty string (``_solo``)."""
+        patterns = self.patterns
+        todo = [(i, patterns[i][1]) for i in self._open(text)]
+        if not todo:
+            return
+        nxt = [rx.search(text) for _, rx in todo]
+        pos = 0
+        while True:
+            best = -1
+            best_start = len(text) + 1
+            for k, m in enumerate(nxt):
+                if m is None:
+                    continue
+                start = m.start()
+                if start < pos:
+                    m = nxt[k] = todo[k][1].search(text, pos)
+                    if m is None:
+                        continue
+                    start = m.start()
+                if start < best_start:
+                    best, best_start = k, start
+            if best < 0:
+                return
+            m = nxt[best]
+            assert m is not None
+            end = m.end()
+            add(Match(patterns[todo[best][0]][0], best_start, end))
+            pos = end
 
     def matches(self, text: str) -> list[Match]:
         """Every hit in ``text``: terms (in order of their word start), then patterns."""
@@ -218,7 +259,9 @@ class _Index:
             else:
                 for e in terms[m[4]]:
                     add(_match(Match, (e, start, end)))
-        if self.combined is not None:
+        if self._solo:
+            self._pattern_hits(text, add)
+        elif self.combined is not None:
             rx = self._patterns_for(text)
             for m in rx.finditer(text) if rx is not None else ():
                 if m.end() > m.start() and m.lastgroup is not None:
