@@ -111,7 +111,10 @@ class _Index:
     gates: list[frozenset[str] | None] | None = None
     # every gate string found at a position (the longest there; the shorter ones it starts
     # with are in _gate_prefixes), the patterns each gate string opens, the ungated ones
-    _gate_finder: re.Pattern[str] | None = None
+    _gate_finder: re.Pattern[str] | None = None  # gate strings without a space, per piece
+    _piece_gates: dict[str, frozenset[str]] = field(default_factory=dict)
+    _spaced_gates: dict[str, list[str]] = field(default_factory=dict)  # by their longest piece
+    _always_check: list[str] = field(default_factory=list)  # spaced gates of spaces only
     _gate_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _gate_patterns: dict[str, frozenset[int]] = field(default_factory=dict)
     _ungated: frozenset[int] = frozenset()
@@ -151,11 +154,21 @@ class _Index:
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
         if gates is not None:
             strings = sorted({x for g in gates if g is not None for x in g})
-            if strings:
-                index._gate_finder = re.compile(f"(?=({_trie_regex(strings)}))")
-            index._gate_prefixes = {
-                x: tuple(y for y in strings if x.startswith(y)) for x in strings
-            }
+            # A gate string without a space occurs in a text if and only if it occurs in one of
+            # the text's pieces between spaces, and pieces recur: the gate strings of a piece
+            # are kept. A gate string with a space is looked for (``in``) only in texts where
+            # its longest piece occurs.
+            spaced = [x for x in strings if " " in x]
+            for x in spaced:
+                key = max(x.split(" "), key=len)
+                if key:
+                    index._spaced_gates.setdefault(key, []).append(x)
+                else:
+                    index._always_check.append(x)
+            probes = sorted({x for x in strings if " " not in x} | set(index._spaced_gates))
+            if probes:
+                index._gate_finder = re.compile(f"(?=({_trie_regex(probes)}))")
+            index._gate_prefixes = {x: tuple(y for y in probes if x.startswith(y)) for x in probes}
             opens: dict[str, set[int]] = {}
             for i, g in enumerate(gates):
                 for x in g or ():
@@ -171,16 +184,35 @@ class _Index:
         A pattern whose gate (strings of which every match holds one) is absent from
         ``text`` cannot match anywhere, so leaving it out of the alternation changes no
         match of the others: at every position the rest are still tried in the same order."""
+        found: set[str] = set()
         finder = self._gate_finder
-        found = set(finder.findall(text)) if finder is not None else set()
-        if not found:
-            return sorted(self._ungated)
+        if finder is not None:
+            cache = self._piece_gates
+            get = cache.get
+            for piece in text.split(" "):
+                hit = get(piece)
+                if hit is None:
+                    prefixes = self._gate_prefixes
+                    hit = frozenset(y for x in finder.findall(piece) for y in prefixes[x])
+                    if len(piece) <= 64:
+                        if len(cache) >= 50_000:
+                            cache.clear()
+                        cache[piece] = hit
+                if hit:
+                    found.update(hit)
+        spaced = self._spaced_gates
+        if spaced and found:
+            for key in found.intersection(spaced):
+                found.update(x for x in spaced[key] if x in text)
+        for x in self._always_check:
+            if x in text:
+                found.add(x)
         open_: set[int] = set(self._ungated)
-        prefixes = self._gate_prefixes
         opens = self._gate_patterns
         for x in found:
-            for y in prefixes[x]:
-                open_.update(opens[y])
+            ids = opens.get(x)
+            if ids:
+                open_.update(ids)
         return sorted(open_)
 
     def _patterns_for(self, text: str) -> re.Pattern[str] | None:
