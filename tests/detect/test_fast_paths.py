@@ -64,6 +64,8 @@ PATTERNS = [
     ("xy", r"(?:xy){2}"),
     ("maybe", r"z?q?"),
     ("ma_ch", r"\bma[a-z]{2,}ch\b"),
+    ("spaced_gate", r"(?:dans l|i am) [a-z]"),  # gates holding a space
+    ("space_gate", r"(?<=[0-9]) (?=[a-z])"),  # a gate of spaces only
 ]
 
 
