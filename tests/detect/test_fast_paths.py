@@ -254,3 +254,62 @@ def test_piece_by_piece_offsets_equal_the_whole_text_ones(text: str, data: st.Da
         spans = data.draw(st.lists(st.sampled_from(spans), min_size=50, max_size=200))
     for s, e in spans:
         assert pieces.span(s, e) == whole.span(s, e), (s, e)
+
+
+# Terms are matched piece by piece (pieces between spaces, kept per piece) except where a term
+# holding a space may start; the reference is one pass of the term expression over the text.
+TERMS = {
+    "threats": {0.9: ["je vais te tuer", "te tuer", "tuer", "kill you", "نقتلك", "غادي نقتلك"]},
+    "signal.insult": {
+        0.6: ["7mar", "حمار", "sale pute*", "sale", "pute", "ta video intime", "ta video"]
+    },
+    "target.second_person": {0.5: ["nta", "tu", "you", "ta"]},
+}
+TERM_WORDS = st.sampled_from(
+    [
+        *["je", "vais", "te", "tuer", "kill", "you", "نقتلك", "غادي", "وغادي", "والحمار", "7mar"],
+        *["sale", "putes", "pute", "ta", "video", "intime", "nta", "tu", "l'7mar", "x", "بالحمار"],
+    ]
+)
+TERM_TEXT = st.lists(st.one_of(TERM_WORDS, TEXT), max_size=12).map(" ".join)
+
+
+def _term_lexicon() -> Lexicon:
+    lex = Lexicon()
+    data = {"language": "any", **TERMS}
+    lex.add_file("terms.yaml", yaml.safe_dump(data, allow_unicode=True))
+    lex.compile()
+    return lex
+
+
+_TERM_LEX = _term_lexicon()
+
+
+def _reference_terms(lex: Lexicon, layer: str, text: str) -> list[tuple[str, int, int]]:
+    """The hits of one pass of the layer's term expression over the whole text."""
+    index = lex._layers[layer]
+    out = []
+    for m in index.regex.finditer(text):
+        start, end = m.span(1)
+        if m[2] is not None:
+            out += [(e.id, start, end) for e in index.terms[m[2]]]
+            for sub in index.subterms.get(m[2], ()):
+                out += [(e.id, start, m.start(2) + len(sub)) for e in index.terms[sub]]
+        elif m[3] is not None:
+            out += [(e.id, start, end) for e in index.prefixes[m[3]]]
+        else:
+            out += [(e.id, start, end) for e in index.terms[m[4]]]
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(TERM_TEXT)
+@example("je vais te tuer")
+@example("والحمار وغادي نقتلك ta video intime")
+@example("sale")
+def test_terms_piece_by_piece_equal_one_pass(text: str) -> None:
+    norm = normalize_text(text)
+    for layer in ("trigger", "modifier"):
+        for _ in range(2):  # the second time from the pieces' cache
+            got = [(m.entry.id, m.start, m.end) for m in _TERM_LEX.match_list(norm, layer)]
+            assert got == _reference_terms(_TERM_LEX, layer, norm)

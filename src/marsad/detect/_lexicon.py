@@ -94,6 +94,26 @@ _SUFFIX = r"(?:s|x|es|e|ها|هم|هن|كم|كن|ني|نا|ك|ه|ي|ات|ين|و
 _WORD = r"[^\W_]"
 
 
+_WORD_CHAR = re.compile(_WORD)
+_CLITICS = "وفبلك"
+
+
+def _clitic_cuts(rest: str) -> list[int]:
+    """How many leading characters ``_PREFIX`` can take from ``rest`` (besides none)."""
+    cuts = []
+    if rest[:1] in _CLITICS and rest[:1]:
+        cuts.append(1)
+        if rest[1:3] == "ال":
+            cuts.append(3)
+    if rest[:2] == "ال":
+        cuts.append(2)
+    return cuts
+
+
+def _by_start(m: Match) -> int:
+    return m.start
+
+
 def _is_modifier(group: str) -> bool:
     return group == "negation" or group.startswith(("target.", "context."))
 
@@ -120,6 +140,10 @@ class _Index:
     _ungated: frozenset[int] = frozenset()
     _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
     _solo: bool = False  # gated, and no pattern matches the empty string: _pattern_hits
+    _first_words: frozenset[str] = frozenset()  # first words of the terms holding a space
+    _piece_terms: dict[str, tuple[list[tuple[Entry, int, int]], tuple[int, ...]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def build(
@@ -152,6 +176,7 @@ class _Index:
                 combined = None
             gates = _gates([rx.pattern for _e, rx in patterns]) if combined else None
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
+        index._first_words = frozenset(t.split(" ")[0] for t in [*terms, *prefixes] if " " in t)
         if gates is not None:
             strings = sorted({x for g in gates if g is not None for x in g})
             # A gate string without a space occurs in a text if and only if it occurs in one of
@@ -177,6 +202,56 @@ class _Index:
             index._ungated = frozenset(i for i, g in enumerate(gates) if g is None)
             index._solo = all(_sre.parse(rx.pattern).getwidth()[0] > 0 for _e, rx in patterns)
         return index
+
+    def _term_hits(self, m: re.Match[str], base: int, add: Callable[[Match], None]) -> None:
+        """The term hits of one match of ``regex`` (offsets shifted by ``base``)."""
+        terms = self.terms
+        start, end = m.span(1)
+        start += base
+        end += base
+        core = m[2]
+        if core is not None:
+            for e in terms[core]:
+                add(_match(Match, (e, start, end)))
+            subs = self.subterms.get(core)
+            if subs:
+                core_start = m.start(2) + base
+                for sub in subs:
+                    sub_end = core_start + len(sub)
+                    for e in terms[sub]:
+                        add(_match(Match, (e, start, sub_end)))
+        elif m[3] is not None:
+            for e in self.prefixes[m[3]]:
+                add(_match(Match, (e, start, end)))
+        else:
+            for e in terms[m[4]]:
+                add(_match(Match, (e, start, end)))
+
+    def _piece_scan(self, piece: str) -> tuple[list[tuple[Entry, int, int]], tuple[int, ...]]:
+        """The term hits of ``piece`` alone, and the positions in it where a term holding a
+        space (its first word ending the piece) could start; kept per piece.
+
+        A hit of a term without a space never reaches past the piece: the characters around
+        a piece are spaces, which the expression's word boundaries treat like the ends of
+        the text. Only where a multi-word term may start must the whole text be read."""
+        hits: list[tuple[Entry, int, int]] = []
+        for m in self.regex.finditer(piece):
+            self._term_hits(m, 0, lambda x: hits.append((x.entry, x.start, x.end)))
+        starts: list[int] = []
+        firsts = self._first_words
+        if firsts:
+            for i in range(len(piece)):
+                if i and _WORD_CHAR.match(piece, i - 1):
+                    continue
+                rest = piece[i:]
+                if rest in firsts or any(rest[k:] in firsts for k in _clitic_cuts(rest)):
+                    starts.append(i)
+        out = (hits, tuple(starts))
+        if len(piece) <= 64:
+            if len(self._piece_terms) >= 50_000:
+                self._piece_terms.clear()
+            self._piece_terms[piece] = out
+        return out
 
     def _open(self, text: str) -> list[int]:
         """Indices of the patterns that can match ``text``, in order (``gates`` is set).
@@ -271,26 +346,31 @@ class _Index:
         """Every hit in ``text``: terms (in order of their word start), then patterns."""
         out: list[Match] = []
         add = out.append
-        terms = self.terms
-        for m in self.regex.finditer(text):
-            start, end = m.span(1)
-            core = m[2]
-            if core is not None:
-                for e in terms[core]:
-                    add(_match(Match, (e, start, end)))
-                subs = self.subterms.get(core)
-                if subs:
-                    core_start = m.start(2)
-                    for sub in subs:
-                        sub_end = core_start + len(sub)
-                        for e in terms[sub]:
-                            add(_match(Match, (e, start, sub_end)))
-            elif m[3] is not None:
-                for e in self.prefixes[m[3]]:
-                    add(_match(Match, (e, start, end)))
+        get = self._piece_terms.get
+        unsorted = False
+        pos = 0
+        for piece in text.split(" "):
+            info = get(piece)
+            if info is None:
+                info = self._piece_scan(piece)
+            hits, starts = info
+            if starts:
+                # a term holding a space may start at these positions: there the whole text
+                # decides (the longest term, which may reach into the next pieces)
+                for e, a, b in hits:
+                    if a not in starts:
+                        add(_match(Match, (e, pos + a, pos + b)))
+                for offset in starts:
+                    m = self.regex.match(text, pos + offset)
+                    if m is not None:
+                        self._term_hits(m, 0, add)
+                        unsorted = True
             else:
-                for e in terms[m[4]]:
-                    add(_match(Match, (e, start, end)))
+                for e, a, b in hits:
+                    add(_match(Match, (e, pos + a, pos + b)))
+            pos += len(piece) + 1
+        if unsorted:
+            out.sort(key=_by_start)  # in order of word start, as one pass over the text gives
         if self._solo:
             self._pattern_hits(text, add)
         elif self.combined is not None:
