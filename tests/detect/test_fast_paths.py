@@ -264,11 +264,13 @@ TERMS = {
         0.6: ["7mar", "حمار", "sale pute*", "sale", "pute", "ta video intime", "ta video"]
     },
     "target.second_person": {0.5: ["nta", "tu", "you", "ta"]},
+    "platform.tiktok": {0.6: ["تيك توك", "#metoo maroc", "metoo"]},  # article; a mid-word start
 }
 TERM_WORDS = st.sampled_from(
     [
         *["je", "vais", "te", "tuer", "kill", "you", "نقتلك", "غادي", "وغادي", "والحمار", "7mar"],
         *["sale", "putes", "pute", "ta", "video", "intime", "nta", "tu", "l'7mar", "x", "بالحمار"],
+        *["التيك", "والتيك", "تيك", "توك", "#metoo", "metoo", "maroc"],
     ]
 )
 TERM_TEXT = st.lists(st.one_of(TERM_WORDS, TEXT), max_size=12).map(" ".join)
@@ -307,6 +309,8 @@ def _reference_terms(lex: Lexicon, layer: str, text: str) -> list[tuple[str, int
 @example("je vais te tuer")
 @example("والحمار وغادي نقتلك ta video intime")
 @example("sale")
+@example("شفت التيك توك")
+@example("#metoo maroc")
 def test_terms_piece_by_piece_equal_one_pass(text: str) -> None:
     norm = normalize_text(text)
     for layer in ("trigger", "modifier"):

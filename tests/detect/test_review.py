@@ -181,3 +181,23 @@ def test_evidence_keeps_the_diacritics_of_its_last_letter() -> None:
     spans = {(e.start, e.end) for e in r.evidence}
     assert (0, 12) in spans
     assert text[0:12].endswith("\u064e")  # the fatha
+
+
+def test_hits_count_once_per_characters_not_per_chain(tmp_path: Path) -> None:
+    # three hits in a chain: the first and the last share no character, so both count
+    (tmp_path / "chain.yaml").write_text(
+        "language: en\nthreats:\n  0.4: [qqa qqb, qqb qqc, qqc qqd]\n", encoding="utf-8"
+    )
+    d = Detector.default(extra_lexicons=tmp_path)
+    score = d.detect("qqa qqb qqc qqd").scores["threats"]
+    assert abs(score - (1 - 0.6 * 0.6)) < 1e-9
+
+
+def test_a_user_term_written_with_a_separate_article_matches_the_word(tmp_path: Path) -> None:
+    (tmp_path / "article.yaml").write_text(
+        "language: ary\nthreats:\n  0.9: [ال قنبلة]\n", encoding="utf-8"
+    )
+    d = Detector.default(extra_lexicons=tmp_path)
+    r = d.detect("عندي القنبلة")
+    assert "threats" in r.categories
+    assert any(e.text == "القنبلة" for e in r.evidence)

@@ -42,6 +42,8 @@ from marsad.errors import DetectError
 __all__ = ["Entry", "Lexicon", "Match", "load_lexicon"]
 
 _RESERVED = {"language", "patterns", "description", "spaces"}
+# libyaml's safe loader when PyYAML was built with it (the lexicons are large), else Python's
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -101,7 +103,7 @@ _CLITICS = "وفبلك"
 def _clitic_cuts(rest: str) -> list[int]:
     """How many leading characters ``_PREFIX`` can take from ``rest`` (besides none)."""
     cuts = []
-    if rest[:1] in _CLITICS and rest[:1]:
+    if rest[:1] in _CLITICS:
         cuts.append(1)
         if rest[1:3] == "ال":
             cuts.append(3)
@@ -141,6 +143,7 @@ class _Index:
     _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
     _solo: bool = False  # gated, and no pattern matches the empty string: _pattern_hits
     _first_words: frozenset[str] = frozenset()  # first words of the terms holding a space
+    _first_max: int = 0  # the length of the longest of them
     _piece_terms: dict[str, tuple[list[tuple[Entry, int, int]], tuple[int, ...]]] = field(
         default_factory=dict
     )
@@ -177,6 +180,7 @@ class _Index:
             gates = _gates([rx.pattern for _e, rx in patterns]) if combined else None
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
         index._first_words = frozenset(t.split(" ")[0] for t in [*terms, *prefixes] if " " in t)
+        index._first_max = max(map(len, index._first_words), default=0)
         if gates is not None:
             strings = sorted({x for g in gates if g is not None for x in g})
             # A gate string without a space occurs in a text if and only if it occurs in one of
@@ -240,7 +244,8 @@ class _Index:
         starts: list[int] = []
         firsts = self._first_words
         if firsts:
-            for i in range(len(piece)):
+            # the rest of the piece must be a first word, after at most 3 clitic letters
+            for i in range(max(0, len(piece) - self._first_max - 3), len(piece)):
                 if i and _WORD_CHAR.match(piece, i - 1):
                     continue
                 rest = piece[i:]
@@ -386,7 +391,7 @@ class _Index:
         return out
 
 
-_MAX_SUBSETS = 4096
+_MAX_SUBSETS = 256
 
 
 def _alternation(
@@ -515,7 +520,7 @@ class Lexicon:
     def add_file(self, name: str, raw: str) -> None:
         """Parse one lexicon file's text; ``name`` is used in error messages and rule ids."""
         try:
-            data = yaml.safe_load(raw)
+            data = yaml.load(raw, Loader=_YAML_LOADER)
         except yaml.YAMLError as exc:
             raise DetectError(
                 f"Lexicon file {name} is not valid YAML: {exc}", code="detect.lexicon"
@@ -611,7 +616,7 @@ class Lexicon:
         prefix = term.endswith("*")
         norm = normalize_term(term.rstrip("*"))
         if _ARABIC.match(norm) and norm.startswith("ال") and len(norm) > 3:
-            norm = norm[2:]  # the article is matched as a clitic (_PREFIX)
+            norm = norm[2:].lstrip()  # the article is matched as a clitic (_PREFIX)
         if not norm:
             return
         entry = Entry(f"{lang}.{group}:{norm}{'*' if prefix else ''}", group, weight, lang, name)
@@ -694,7 +699,7 @@ def _listing_key(term: str) -> str:
     """The term as the matcher sees it (see :meth:`Lexicon._add_term`)."""
     norm = normalize_term(term.rstrip("*"))
     if _ARABIC.match(norm) and norm.startswith("ال") and len(norm) > 3:
-        norm = norm[2:]
+        norm = norm[2:].lstrip()
     return norm + ("*" if term.endswith("*") else "")
 
 

@@ -497,13 +497,23 @@ class PieceSpans:
 _piece_maps: dict[str, Normalized] = {}
 
 
-def offset_map(text: str) -> Normalized | PieceSpans:
-    """What maps spans of ``normalize_text(text)`` back to ``text``: piece by piece when the
-    text was normalised so, else :func:`normalize` of the whole text."""
-    split = _PIECES.split(text)
-    if split is None:
-        return normalize(text)
-    return PieceSpans(text, text.split(" "), split[0])
+def offset_map(text: str, normalized: str | None = None) -> Normalized | PieceSpans:
+    """What maps spans of ``normalized`` (``normalize_text(text)``, computed if not given)
+    back to ``text``: piece by piece when the text normalises so, else :func:`normalize` of
+    the whole text.
+
+    A text normalises piece by piece when no step reaches across a space (see
+    :class:`PieceCache`); then it has as many spaces as its normal form (joining spaced-out
+    letters or dropping a piece that folds away would remove some), and each piece's normal
+    form is the piece of the normal form between the same spaces."""
+    if normalized is None:
+        normalized = normalize_text(text)
+    if _crossing_re().search(text) is None:
+        pieces = text.split(" ")
+        norms = normalized.split(" ")
+        if len(pieces) == len(norms):
+            return PieceSpans(text, pieces, norms)
+    return normalize(text)
 
 
 _LEET_TABLE = str.maketrans(_LEET)
@@ -524,4 +534,4 @@ def _spaced_text(m: re.Match[str]) -> str:
 
 def normalize_term(term: str) -> str:
     """The normalised form of a lexicon term (same steps as the texts)."""
-    return normalize(term).text.strip()
+    return normalize_whole(term).strip()

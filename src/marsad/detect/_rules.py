@@ -111,7 +111,7 @@ class TextAnalysis:
     @property
     def normalized(self) -> Normalized | PieceSpans:
         if self._norm is None:
-            self._norm = offset_map(self.text)
+            self._norm = offset_map(self.text, self.norm_text)
         return self._norm
 
     def evidence(self, group: str) -> list[Evidence]:
@@ -355,17 +355,15 @@ def _overlapping(items: list[tuple[Match, float]]) -> bool:
 
 
 def _strongest_per_overlap(items: list[tuple[Match, float]]) -> list[float]:
-    """The weight of the strongest hit of each run of overlapping hits, in text order: the
-    same characters count once ("je vais te tuer" holds "tuer"; "غادي نقتلك" holds "نقتلك")."""
+    """The weights that count when hits overlap: the strongest hit first, then every hit that
+    overlaps none already counted (the same characters count once: "je vais te tuer" holds
+    "tuer", "غادي نقتلك" holds "نقتلك"; two hits that share no character both count)."""
+    kept: list[tuple[int, int]] = []
     out: list[float] = []
-    end = -1
-    for m, w in sorted(items, key=lambda mw: (mw[0].start, -mw[0].end)):
-        if m.start < end:
-            out[-1] = max(out[-1], w)
-            end = max(end, m.end)
-        else:
+    for m, w in sorted(items, key=lambda mw: (-mw[1], mw[0].start, -mw[0].end)):
+        if all(m.end <= a or b <= m.start for a, b in kept):
+            kept.append((m.start, m.end))
             out.append(w)
-            end = m.end
     return out
 
 
