@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from marsad.detect._normalize import normalize_term
+from marsad.detect._normalize import CACHE_SIZE, MAX_MISSES, PIECE_MAX, normalize_term
 from marsad.errors import DetectError
 
 __all__ = ["Entry", "Lexicon", "Match", "load_lexicon"]
@@ -252,11 +252,23 @@ class _Index:
                 if rest in firsts or any(rest[k:] in firsts for k in _clitic_cuts(rest)):
                     starts.append(i)
         out = (hits, tuple(starts))
-        if len(piece) <= 64:
-            if len(self._piece_terms) >= 50_000:
+        if len(piece) <= PIECE_MAX:
+            if len(self._piece_terms) >= CACHE_SIZE:
                 self._piece_terms.clear()
             self._piece_terms[piece] = out
         return out
+
+    def _gates_of(self, piece: str, keep: bool = True) -> frozenset[str]:
+        """The gate strings (and the shorter ones they start with) found in ``piece``."""
+        assert self._gate_finder is not None
+        prefixes = self._gate_prefixes
+        hit = frozenset(y for x in self._gate_finder.findall(piece) for y in prefixes[x])
+        if keep and len(piece) <= PIECE_MAX:
+            cache = self._piece_gates
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            cache[piece] = hit
+        return hit
 
     def _open(self, text: str) -> list[int]:
         """Indices of the patterns that can match ``text``, in order (``gates`` is set).
@@ -267,19 +279,22 @@ class _Index:
         found: set[str] = set()
         finder = self._gate_finder
         if finder is not None:
-            cache = self._piece_gates
-            get = cache.get
-            for piece in text.split(" "):
-                hit = get(piece)
-                if hit is None:
-                    prefixes = self._gate_prefixes
-                    hit = frozenset(y for x in finder.findall(piece) for y in prefixes[x])
-                    if len(piece) <= 64:
-                        if len(cache) >= 50_000:
-                            cache.clear()
-                        cache[piece] = hit
-                if hit:
-                    found.update(hit)
+            get = self._piece_gates.get
+            pieces = text.split(" ")
+            hits = [get(piece) for piece in pieces]
+            if hits.count(None) > MAX_MISSES:
+                # mostly unseen pieces: the whole text at once (its gate strings hold no space)
+                for piece in [p for p, h in zip(pieces, hits, strict=True) if h is None][
+                    :MAX_MISSES
+                ]:
+                    self._gates_of(piece)
+                found.update(self._gates_of(text, keep=False))
+            else:
+                for piece, hit in zip(pieces, hits, strict=True):
+                    if hit is None:
+                        hit = self._gates_of(piece)
+                    if hit:
+                        found.update(hit)
         spaced = self._spaced_gates
         if spaced and found:
             for key in found.intersection(spaced):
@@ -352,10 +367,19 @@ class _Index:
         out: list[Match] = []
         add = out.append
         get = self._piece_terms.get
+        pieces = text.split(" ")
+        infos = [get(piece) for piece in pieces]
+        if infos.count(None) > MAX_MISSES:
+            # mostly unseen pieces: one pass over the whole text (a few pieces are kept)
+            for piece in [p for p, i in zip(pieces, infos, strict=True) if i is None][:MAX_MISSES]:
+                self._piece_scan(piece)
+            for m in self.regex.finditer(text):
+                self._term_hits(m, 0, add)
+            self._patterns(text, add)
+            return out
         unsorted = False
         pos = 0
-        for piece in text.split(" "):
-            info = get(piece)
+        for piece, info in zip(pieces, infos, strict=True):
             if info is None:
                 info = self._piece_scan(piece)
             hits, starts = info
@@ -366,9 +390,9 @@ class _Index:
                     if a not in starts:
                         add(_match(Match, (e, pos + a, pos + b)))
                 for offset in starts:
-                    m = self.regex.match(text, pos + offset)
-                    if m is not None:
-                        self._term_hits(m, 0, add)
+                    at = self.regex.match(text, pos + offset)
+                    if at is not None:
+                        self._term_hits(at, 0, add)
                         unsorted = True
             else:
                 for e, a, b in hits:
@@ -376,6 +400,11 @@ class _Index:
             pos += len(piece) + 1
         if unsorted:
             out.sort(key=_by_start)  # in order of word start, as one pass over the text gives
+        self._patterns(text, add)
+        return out
+
+    def _patterns(self, text: str, add: Callable[[Match], None]) -> None:
+        """The pattern hits: one alternation of the patterns, leftmost first."""
         if self._solo:
             self._pattern_hits(text, add)
         elif self.combined is not None:
@@ -388,7 +417,6 @@ class _Index:
                 for m in prx.finditer(text):
                     if m.end() > m.start():
                         add(Match(e, m.start(), m.end()))
-        return out
 
 
 _MAX_SUBSETS = 256

@@ -35,6 +35,9 @@ from functools import cache
 from typing import Generic, TypeVar
 
 __all__ = [
+    "CACHE_SIZE",
+    "MAX_MISSES",
+    "PIECE_MAX",
     "Normalized",
     "PieceCache",
     "PieceSpans",
@@ -384,6 +387,14 @@ def _crossing_re() -> re.Pattern[str]:
     return re.compile(r"[^\S ]|  " + (f"|[{folds_to_space}]" if folds_to_space else ""))
 
 
+# Above this many pieces not seen before, a text is read whole (a piece first seen costs more
+# than its share of a whole-text pass). Caches keep at most CACHE_SIZE pieces of at most
+# PIECE_MAX characters (and are emptied when full).
+MAX_MISSES = 3
+CACHE_SIZE = 50_000
+PIECE_MAX = 64
+
+
 class PieceCache(Generic[_T]):
     """Normal forms of the pieces of texts split at their spaces, each computed once, with
     ``extra(piece, normal_form)`` kept beside it (see the comment above).
@@ -392,7 +403,7 @@ class PieceCache(Generic[_T]):
     when full); dictionary operations are atomic, so threads may share one."""
 
     def __init__(
-        self, extra: Callable[[str, str], _T], size: int = 50_000, max_len: int = 64
+        self, extra: Callable[[str, str], _T], size: int = CACHE_SIZE, max_len: int = PIECE_MAX
     ) -> None:
         self.extra = extra
         self.size = size
@@ -423,11 +434,21 @@ class PieceCache(Generic[_T]):
         if _crossing_re().search(text) is not None:
             return None
         get = self._pieces.get
+        pieces = text.split(" ")
+        infos = [get(piece) for piece in pieces]
+        if infos.count(None) > MAX_MISSES:
+            # mostly unseen pieces (names, typos, links): the whole text at once is cheaper;
+            # a few of them are kept so that the pieces that recur get known
+            warmed = 0
+            for piece, info in zip(pieces, infos, strict=True):
+                if info is None and warmed < MAX_MISSES:
+                    self._piece(piece)
+                    warmed += 1
+            return None
         norms = []
         extras = []
         prev_single = False
-        for piece in text.split(" "):
-            info = get(piece)
+        for piece, info in zip(pieces, infos, strict=True):
             if info is None:
                 info = self._piece(piece)
                 if info is None:
@@ -482,8 +503,8 @@ class PieceSpans:
         m = _piece_maps.get(piece)
         if m is None:
             m = normalize(piece)
-            if len(piece) <= 64:
-                if len(_piece_maps) >= 20_000:
+            if len(piece) <= PIECE_MAX:
+                if len(_piece_maps) >= CACHE_SIZE:
                     _piece_maps.clear()
                 _piece_maps[piece] = m
         return at + m.starts[k], at + m.ends[k]
