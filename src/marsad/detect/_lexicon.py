@@ -144,6 +144,8 @@ class _Index:
     _solo: bool = False  # gated, and no pattern matches the empty string: _pattern_hits
     _first_words: frozenset[str] = frozenset()  # first words of the terms holding a space
     _first_max: int = 0  # the length of the longest of them
+    _multi_max: int = 0  # the length of the longest term holding a space
+    _spans: dict[str, list[tuple[Entry, int, int]]] = field(default_factory=dict)
     _piece_terms: dict[str, tuple[list[tuple[Entry, int, int]], tuple[int, ...]]] = field(
         default_factory=dict
     )
@@ -181,6 +183,7 @@ class _Index:
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
         index._first_words = frozenset(t.split(" ")[0] for t in [*terms, *prefixes] if " " in t)
         index._first_max = max(map(len, index._first_words), default=0)
+        index._multi_max = max((len(t) for t in [*terms, *prefixes] if " " in t), default=0)
         if gates is not None:
             strings = sorted({x for g in gates if g is not None for x in g})
             # A gate string without a space occurs in a text if and only if it occurs in one of
@@ -230,6 +233,32 @@ class _Index:
         else:
             for e in terms[m[4]]:
                 add(_match(Match, (e, start, end)))
+
+    def _span_hits(
+        self, text: str, start: int, pieces: list[str], i: int, end: int
+    ) -> list[tuple[Entry, int, int]]:
+        """The term hits at ``start`` (a word start in ``pieces[i]``, which ends at ``end``),
+        offsets relative to ``start``; kept per the text that can decide them.
+
+        No term reaches further than ``_multi_max`` characters (its clitic, suffix and a
+        starred last word aside, which end with their word): the text from ``start`` to the
+        end of the piece holding that limit decides the match, and recurs ("ya lhmar")."""
+        limit = start + self._multi_max + 3
+        j = i
+        while end < limit and j + 1 < len(pieces):
+            j += 1
+            end += 1 + len(pieces[j])
+        key = text[start:end]
+        found = self._spans.get(key)
+        if found is None:
+            found = []
+            m = self.regex.match(key)
+            if m is not None:
+                self._term_hits(m, 0, lambda x: found.append((x.entry, x.start, x.end)))
+            if len(self._spans) >= CACHE_SIZE:
+                self._spans.clear()
+            self._spans[key] = found
+        return found
 
     def _piece_scan(self, piece: str) -> tuple[list[tuple[Entry, int, int]], tuple[int, ...]]:
         """The term hits of ``piece`` alone, and the positions in it where a term holding a
@@ -379,20 +408,20 @@ class _Index:
             return out
         unsorted = False
         pos = 0
-        for piece, info in zip(pieces, infos, strict=True):
+        for i, (piece, info) in enumerate(zip(pieces, infos, strict=True)):
             if info is None:
                 info = self._piece_scan(piece)
             hits, starts = info
             if starts:
-                # a term holding a space may start at these positions: there the whole text
-                # decides (the longest term, which may reach into the next pieces)
+                # a term holding a space may start at these positions: there the text that
+                # follows decides (the longest term, which may reach into the next pieces)
                 for e, a, b in hits:
                     if a not in starts:
                         add(_match(Match, (e, pos + a, pos + b)))
                 for offset in starts:
-                    at = self.regex.match(text, pos + offset)
-                    if at is not None:
-                        self._term_hits(at, 0, add)
+                    start = pos + offset
+                    for e, a, b in self._span_hits(text, start, pieces, i, pos + len(piece)):
+                        add(_match(Match, (e, start + a, start + b)))
                         unsorted = True
             else:
                 for e, a, b in hits:
