@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -129,3 +131,21 @@ def test_cli_train(tmp_path: Path) -> None:
     bad.write_text("text,categories\nhello,not_a_category\n", encoding="utf-8")
     res = runner.invoke(app, ["detect", "train", str(bad), "--out", str(out), "--lang", "en"])
     assert res.exit_code == 2 and "row 2" in res.output and "not_a_category" in res.output
+
+
+def test_cli_train_on_several_files(tmp_path: Path) -> None:
+    one = _subset(DATA / "dev.csv", tmp_path / "one.csv", 10)
+    two = _subset(DATA / "darija_dev.csv", tmp_path / "two.csv", 6)
+    out = tmp_path / "m2"
+    args = ["train", str(one), str(two), "--out", str(out), "--validation", "0"]
+    res = runner.invoke(app, ["detect", *args, "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((out / "metadata.json").read_text())
+    single = hashlib.sha256(one.read_bytes()).hexdigest()
+    assert meta["data_sha256"] not in {single, ""}  # both files' rows, not the first file's
+    n_rows = sum(len(list(csv.DictReader(p.open(encoding="utf-8")))) for p in (one, two))
+    assert f"({n_rows} labelled texts)" in " ".join(res.output.split())
+    res = runner.invoke(
+        app, ["detect", "train", str(one), str(tmp_path / "missing.csv"), "--out", str(out)]
+    )
+    assert res.exit_code == 2 and "missing.csv" in res.output

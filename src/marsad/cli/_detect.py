@@ -45,7 +45,7 @@ detect_app = typer.Typer(
     help=(
         "Detect technology-facilitated violence in texts, conversations and the store.\n\n"
         'marsad detect "TEXT" | marsad detect --input IN.jsonl --output OUT.jsonl | '
-        "marsad detect --store | marsad detect train LABELLED.csv --out DIR | "
+        "marsad detect --store | marsad detect train LABELLED.csv [MORE.csv ...] --out DIR | "
         "marsad detect evaluate LABELLED.csv"
     ),
     no_args_is_help=True,
@@ -217,8 +217,10 @@ def run(
 @detect_app.command("train")
 def train(
     labelled: Annotated[
-        Path,
-        typer.Argument(help="Labelled CSV: text, categories (;-separated), optional id, language."),
+        list[Path],
+        typer.Argument(
+            help="Labelled CSV file(s): text, categories (;-separated), optional id, language."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Directory for the model and its metadata.")],
     validation: Annotated[

@@ -10,6 +10,7 @@ and per language.
 from __future__ import annotations
 
 import csv
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -272,14 +273,16 @@ class TrainReport:
 
 
 def train_model(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     out_dir: str | Path,
     *,
     validation_share: float = 0.2,
     seed: int = 2026,
     model: CharNgramModel | None = None,
 ) -> TrainReport:
-    """Fit a :class:`CharNgramModel` on a labelled CSV and save it with its metadata.
+    """Fit a :class:`CharNgramModel` on one or several labelled CSV files and save it with its
+    metadata (``data_sha256`` is the file's SHA-256, or for several files the SHA-256 of their
+    SHA-256s in the order given).
 
     The metrics saved with the model come from a seeded random validation split
     (``validation_share``) scored by the model alone; the saved model is then refitted on
@@ -301,7 +304,18 @@ def train_model(
             path=str(out),
         )
     _check_folder_possible(out, out)
-    items, digest = read_labelled(path)
+    paths = [path] if isinstance(path, str | Path) else list(path)
+    if not paths:
+        raise DetectError("train needs at least one labelled CSV file.", code="detect.bad_param")
+    items: list[LabelledText] = []
+    digests = []
+    for p in paths:
+        rows, file_digest = read_labelled(p)
+        items += rows
+        digests.append(file_digest)
+    digest = (
+        digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
+    )
     rng = random.Random(seed)
     idx = list(range(len(items)))
     rng.shuffle(idx)
