@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from typer.testing import CliRunner
@@ -137,3 +138,14 @@ def test_cli_store(store: Store, settings: Settings) -> None:
     assert (
         "3 narratives classified" in r.output and "2 conversations analysed (1 at risk)" in r.output
     )
+
+
+def test_cli_store_refuses_a_missing_embedded_store(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "marsad.db"
+    for lang, words in (("en", "no store at"), ("fr", "pas de base")):
+        r = CliRunner().invoke(
+            app, ["detect", "--store", "--db", f"sqlite:///{missing}", "--lang", lang]
+        )
+        assert r.exit_code == 2, r.output
+        assert words in " ".join(r.output.split()) and "typo" in r.output
+    assert not missing.parent.exists()  # nothing was created

@@ -192,6 +192,18 @@ def run(
         from marsad.detect import detect_store
 
         settings = make_settings(db, data_dir, lang)
+        missing = _missing_sqlite_file(settings.db_url)
+        if missing is not None:
+            fail(
+                MarsadError(
+                    f"There is no store at {missing}: nothing to classify (check --data-dir, "
+                    "--db or MARSAD_DATA_DIR; import data first with marsad ingest).",
+                    code="detect.no_store",
+                    path=str(missing),
+                ),
+                ui,
+            )
+            return
         with open_store(settings) as st:
             rep = detect_store(st, detector)
         if as_json:
@@ -354,3 +366,17 @@ def evaluate(
 def register(app: typer.Typer) -> None:
     """Add ``marsad detect`` to the root app."""
     app.add_typer(detect_app, name="detect")
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of an embedded (SQLite) store URL when it does not exist (classifying "the
+    store" of a mistyped folder would otherwise create an empty one and report nothing)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
