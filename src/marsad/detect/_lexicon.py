@@ -112,6 +112,11 @@ def _clitic_cuts(rest: str) -> list[int]:
     return cuts
 
 
+# a piece's term hits (entry, start, end) and where a term holding a space may start in it,
+# with the second words such terms go on with
+_PieceTerms = tuple[list[tuple[Entry, int, int]], tuple[tuple[int, tuple[str, ...]], ...]]
+
+
 def _by_start(m: Match) -> int:
     return m.start
 
@@ -142,13 +147,10 @@ class _Index:
     _ungated: frozenset[int] = frozenset()
     _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
     _solo: bool = False  # gated, and no pattern matches the empty string: _pattern_hits
-    _first_words: frozenset[str] = frozenset()  # first words of the terms holding a space
-    _first_max: int = 0  # the length of the longest of them
-    _multi_max: int = 0  # the length of the longest term holding a space
-    _spans: dict[str, list[tuple[Entry, int, int]]] = field(default_factory=dict)
-    _piece_terms: dict[str, tuple[list[tuple[Entry, int, int]], tuple[int, ...]]] = field(
-        default_factory=dict
-    )
+    _first_max: int = 0  # the length of the longest first word of a term holding a space
+    # second words of the terms holding a space, by their first word
+    _seconds: dict[str, frozenset[str]] = field(default_factory=dict)
+    _piece_terms: dict[str, _PieceTerms] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -181,9 +183,13 @@ class _Index:
                 combined = None
             gates = _gates([rx.pattern for _e, rx in patterns]) if combined else None
         index = cls(regex, terms, prefixes, _subterms(terms), patterns, combined, gates)
-        index._first_words = frozenset(t.split(" ")[0] for t in [*terms, *prefixes] if " " in t)
-        index._first_max = max(map(len, index._first_words), default=0)
-        index._multi_max = max((len(t) for t in [*terms, *prefixes] if " " in t), default=0)
+        seconds: dict[str, set[str]] = {}
+        for t in [*terms, *prefixes]:
+            if " " in t:
+                words = t.split(" ")
+                seconds.setdefault(words[0], set()).add(words[1])
+        index._seconds = {k: frozenset(v) for k, v in seconds.items()}
+        index._first_max = max(map(len, seconds), default=0)
         if gates is not None:
             strings = sorted({x for g in gates if g is not None for x in g})
             # A gate string without a space occurs in a text if and only if it occurs in one of
@@ -234,35 +240,10 @@ class _Index:
             for e in terms[m[4]]:
                 add(_match(Match, (e, start, end)))
 
-    def _span_hits(
-        self, text: str, start: int, pieces: list[str], i: int, end: int
-    ) -> list[tuple[Entry, int, int]]:
-        """The term hits at ``start`` (a word start in ``pieces[i]``, which ends at ``end``),
-        offsets relative to ``start``; kept per the text that can decide them.
-
-        No term reaches further than ``_multi_max`` characters (its clitic, suffix and a
-        starred last word aside, which end with their word): the text from ``start`` to the
-        end of the piece holding that limit decides the match, and recurs ("ya lhmar")."""
-        limit = start + self._multi_max + 3
-        j = i
-        while end < limit and j + 1 < len(pieces):
-            j += 1
-            end += 1 + len(pieces[j])
-        key = text[start:end]
-        found = self._spans.get(key)
-        if found is None:
-            found = []
-            m = self.regex.match(key)
-            if m is not None:
-                self._term_hits(m, 0, lambda x: found.append((x.entry, x.start, x.end)))
-            if len(self._spans) >= CACHE_SIZE:
-                self._spans.clear()
-            self._spans[key] = found
-        return found
-
-    def _piece_scan(self, piece: str) -> tuple[list[tuple[Entry, int, int]], tuple[int, ...]]:
+    def _piece_scan(self, piece: str) -> _PieceTerms:
         """The term hits of ``piece`` alone, and the positions in it where a term holding a
-        space (its first word ending the piece) could start; kept per piece.
+        space (its first word ending the piece) could start, with the second words such terms
+        go on with; kept per piece.
 
         A hit of a term without a space never reaches past the piece: the characters around
         a piece are spaces, which the expression's word boundaries treat like the ends of
@@ -270,16 +251,17 @@ class _Index:
         hits: list[tuple[Entry, int, int]] = []
         for m in self.regex.finditer(piece):
             self._term_hits(m, 0, lambda x: hits.append((x.entry, x.start, x.end)))
-        starts: list[int] = []
-        firsts = self._first_words
-        if firsts:
+        starts: list[tuple[int, tuple[str, ...]]] = []
+        seconds = self._seconds
+        if seconds:
             # the rest of the piece must be a first word, after at most 3 clitic letters
             for i in range(max(0, len(piece) - self._first_max - 3), len(piece)):
                 if i and _WORD_CHAR.match(piece, i - 1):
                     continue
                 rest = piece[i:]
-                if rest in firsts or any(rest[k:] in firsts for k in _clitic_cuts(rest)):
-                    starts.append(i)
+                found = [rest[k:] for k in (0, *_clitic_cuts(rest)) if rest[k:] in seconds]
+                if found:
+                    starts.append((i, tuple(sorted(set().union(*(seconds[f] for f in found))))))
         out = (hits, tuple(starts))
         if len(piece) <= PIECE_MAX:
             if len(self._piece_terms) >= CACHE_SIZE:
@@ -412,16 +394,22 @@ class _Index:
             if info is None:
                 info = self._piece_scan(piece)
             hits, starts = info
-            if starts:
-                # a term holding a space may start at these positions: there the text that
-                # follows decides (the longest term, which may reach into the next pieces)
+            whole: list[int] = []
+            if starts and i + 1 < len(pieces):
+                # a term holding a space may start here if the next piece begins with one of
+                # its second words: there the whole text decides (the longest term)
+                nxt = pieces[i + 1]
+                for offset, nexts in starts:
+                    if nxt.startswith(nexts):
+                        whole.append(offset)
+            if whole:
                 for e, a, b in hits:
-                    if a not in starts:
+                    if a not in whole:
                         add(_match(Match, (e, pos + a, pos + b)))
-                for offset in starts:
-                    start = pos + offset
-                    for e, a, b in self._span_hits(text, start, pieces, i, pos + len(piece)):
-                        add(_match(Match, (e, start + a, start + b)))
+                for offset in whole:
+                    at = self.regex.match(text, pos + offset)
+                    if at is not None:
+                        self._term_hits(at, 0, add)
                         unsorted = True
             else:
                 for e, a, b in hits:
