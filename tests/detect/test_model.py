@@ -149,3 +149,29 @@ def test_cli_train_on_several_files(tmp_path: Path) -> None:
         app, ["detect", "train", str(one), str(tmp_path / "missing.csv"), "--out", str(out)]
     )
     assert res.exit_code == 2 and "missing.csv" in res.output
+
+
+def test_probabilities_equal_the_calibrated_classifiers(model_dir: Path) -> None:
+    import numpy as np
+
+    m = CharNgramModel.load(model_dir)
+    texts = [
+        "je vais te tuer",
+        "send me nudes or else",
+        "nta 7mar",
+        "سير تقود",
+        "bonne journée",
+        "",
+    ]
+    got = m.predict_proba(texts)
+    X = m.vectorizer_.transform(texts)
+    want = np.zeros_like(got)
+    for j, c in enumerate(m.categories_):
+        clf = m.classifiers_.get(c)
+        if clf is not None:
+            want[:, j] = clf.predict_proba(X)[:, 1]
+    assert np.abs(got - want).max() < 1e-9
+    assert (want > 0).any()
+    # the matrix built for prediction is not written with the model
+    m.save(model_dir.parent / "again", data_sha256="x")
+    assert "_stack" not in CharNgramModel.load(model_dir.parent / "again").__dict__

@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -168,6 +168,12 @@ class CharNgramModel:
         self.n_samples_ = len(texts)
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What is saved: everything but the prediction matrix derived from the classifiers."""
+        state = dict(self.__dict__)
+        state.pop("_stack", None)
+        return state
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "classifiers_"):
             from sklearn.exceptions import NotFittedError
@@ -183,11 +189,61 @@ class CharNgramModel:
         self._check_fitted()
         X = self.vectorizer_.transform(list(texts))
         out = np.zeros((len(texts), len(self.categories_)), dtype=float)
-        for j, c in enumerate(self.categories_):
-            clf = self.classifiers_.get(c)
-            if clf is not None:
-                out[:, j] = clf.predict_proba(X)[:, 1]
+        stack = self._linear_stack()
+        if stack is None:
+            for j, c in enumerate(self.categories_):
+                clf = self.classifiers_.get(c)
+                if clf is not None:
+                    out[:, j] = clf.predict_proba(X)[:, 1]
+            return out
+        W, intercept, a, b, column = stack
+        # each calibrated fold: Platt's sigmoid of its logistic regression's decision value;
+        # a category's probability is the mean over its folds (as CalibratedClassifierCV does)
+        product = X @ W
+        decision = np.asarray(product.toarray() if hasattr(product, "toarray") else product)
+        decision = decision.astype(float) + intercept
+        proba = 1.0 / (1.0 + np.exp(a * decision + b))
+        np.add.at(out.T, column, proba.T)
+        counts = np.bincount(column, minlength=len(self.categories_))
+        nonzero = counts > 0
+        out[:, nonzero] /= counts[nonzero]
         return out
+
+    def _linear_stack(self) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Every fold's coefficients, intercept and sigmoid in one matrix, so one sparse
+        product scores all categories (42 scikit-learn calls cost ~28 ms for one text).
+        None when a classifier is not the expected linear model with a sigmoid calibration."""
+        cached = self.__dict__.get("_stack")
+        if cached is not None:
+            return cast(tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray], cached)
+        from scipy import sparse
+
+        cols, intercepts, a, b, column = [], [], [], [], []
+        try:
+            for j, c in enumerate(self.categories_):
+                clf = self.classifiers_.get(c)
+                if clf is None:
+                    continue
+                for cc in clf.calibrated_classifiers_:
+                    est, (cal,) = cc.estimator, cc.calibrators
+                    cols.append(np.asarray(est.coef_[0], dtype=float))
+                    intercepts.append(float(est.intercept_[0]))
+                    a.append(float(cal.a_))
+                    b.append(float(cal.b_))
+                    column.append(j)
+        except (AttributeError, ValueError, TypeError):
+            return None
+        if not cols:
+            return None
+        stack = (
+            sparse.csr_matrix(np.vstack(cols).T),
+            np.array(intercepts),
+            np.array(a),
+            np.array(b),
+            np.array(column),
+        )
+        self.__dict__["_stack"] = stack
+        return stack
 
     def predict_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         if not texts:
