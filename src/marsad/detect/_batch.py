@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from marsad.detect._detector import Detector
+from marsad.detect._labelled import file_error
 from marsad.detect._results import Turn
 from marsad.errors import DetectError
 
@@ -179,10 +180,6 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes, int | None]]:
         yield raw.removesuffix(b"\n"), None
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
 def _open_input(input: str | Path) -> IO[bytes]:
     if str(input) == "-":
         return sys.stdin.buffer
@@ -198,12 +195,7 @@ def _open_input(input: str | Path) -> IO[bytes]:
     try:
         return p.open("rb")
     except OSError as exc:
-        raise DetectError(
-            f"Cannot read input file {p}: {_reason(exc)}.",
-            code="detect.cannot_read",
-            path=str(p),
-            reason=_reason(exc),
-        ) from None
+        raise file_error(exc, p, f"Cannot read input file {p}", "detect.cannot_read") from None
 
 
 def _check_output(output: Path, input: str | Path) -> Path:
@@ -246,11 +238,8 @@ def _temporary_beside(target: Path, output: Path) -> tuple[IO[str], Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise DetectError(
-            f"Cannot write output {output}: {_reason(exc)}.",
-            code="detect.cannot_write",
-            path=str(output),
-            reason=_reason(exc),
+        raise file_error(
+            exc, output, f"Cannot write output {output}", "detect.cannot_write"
         ) from None
     tmp = Path(name)
     try:
@@ -301,11 +290,8 @@ def detect_jsonl(detector: Detector, input: str | Path, output: str | Path = "-"
             os.replace(tmp, target)
             tmp = None
     except OSError as exc:
-        raise DetectError(
-            f"Cannot write output {output}: {_reason(exc)}.",
-            code="detect.cannot_write",
-            path=str(output),
-            reason=_reason(exc),
+        raise file_error(
+            exc, output, f"Cannot write output {output}", "detect.cannot_write"
         ) from None
     finally:
         if src is not sys.stdin.buffer:

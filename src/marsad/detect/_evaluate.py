@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.detect._detector import MAX_CHARS, Detector
-from marsad.detect._labelled import LabelledText, read_input_bytes, read_labelled
+from marsad.detect._labelled import LabelledText, file_error, read_input_bytes, read_labelled
 from marsad.detect._model import CharNgramModel
 from marsad.detect._results import TextResult
 from marsad.errors import DetectError
@@ -158,12 +158,11 @@ def evaluate(
         try:
             _write_errors(errors_path, items, res, gold, pred, wrong)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise DetectError(
-                f"Cannot write the errors file {errors_path}: {reason}.",
-                code="detect.cannot_write",
-                path=str(errors_path),
-                reason=reason,
+            raise file_error(
+                exc,
+                errors_path,
+                f"Cannot write the errors file {errors_path}",
+                "detect.cannot_write",
             ) from None
     return EvaluationReport(
         n=len(items),
@@ -351,12 +350,8 @@ def train_model(
     try:
         final.save(out_dir, data_sha256=digest, metrics=metrics)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise DetectError(
-            f"Cannot write the model to {out}: {reason}.",
-            code="detect.cannot_write",
-            path=str(out),
-            reason=reason,
+        raise file_error(
+            exc, out, f"Cannot write the model to {out}", "detect.cannot_write"
         ) from None
     return TrainReport(
         out_dir=str(out_dir),

@@ -29,6 +29,13 @@ SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 """Field separators a labelled CSV may use; the header line decides (see :func:`read_labelled`)."""
 
 
+def file_error(exc: OSError, path: str | Path, message: str, code: str) -> DetectError:
+    """``message``, then the operating system's reason, as the error a user sees (``code``:
+    ``detect.cannot_read`` or ``detect.cannot_write``)."""
+    reason = exc.strerror or str(exc)
+    return DetectError(f"{message}: {reason}.", code=code, path=str(path), reason=reason)
+
+
 def read_input_bytes(p: Path, what: str = "Input file") -> bytes:
     """The bytes of an input file, or a :class:`DetectError` saying it is missing, a directory
     or unreadable."""
@@ -41,10 +48,7 @@ def read_input_bytes(p: Path, what: str = "Input file") -> bytes:
     try:
         return p.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise DetectError(
-            f"Cannot read {p}: {reason}.", code="detect.cannot_read", path=str(p), reason=reason
-        ) from None
+        raise file_error(exc, p, f"Cannot read {p}", "detect.cannot_read") from None
 
 
 def _header(first_line: str) -> tuple[str, list[str]]:
